@@ -1,0 +1,33 @@
+"""The one error type for bad input: every problem carries its file, line, item and field."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    file: str
+    message: str
+    line: int | None = None
+    item: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        path = ".".join(part for part in (self.item, self.field) if part)
+        return f"{where}: {path}: {self.message}" if path else f"{where}: {self.message}"
+
+
+class LoadError(Exception):
+    """Raised when an input cannot be loaded; nothing has been written to the store when it is."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """All problems, one per line, in input order."""
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} found; nothing was loaded"
+        return "\n".join([head] + [f"  {p}" for p in self.problems])

@@ -1,0 +1,98 @@
+"""The claims file as checked records: every name resolved, every date typed, every line known."""
+
+from dataclasses import dataclass, field
+
+from rdflib import Literal
+
+ACTOR_TYPES = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Person", "Media", "Alliance", "Place", "Other")
+EVENT_TYPES = (
+    "Meeting", "Mediation", "Agreement", "Statement", "Election", "Inauguration", "Relocation", "Sanction",
+    "MilitaryAction", "DiplomaticRupture", "DiplomaticRestoration", "DiplomaticRecall",
+    "MembershipApplication", "Accession", "Withdrawal", "Protest", "Other",
+)
+PREDICATES = (
+    "memberOf", "joinedAlliance", "leftAlliance", "alliedWith", "hostileTo", "reconciledWith",
+    "mediatesBetween", "supports", "leaderOf", "headquarteredIn",
+)
+SYMMETRIC = frozenset({"alliedWith", "hostileTo", "reconciledWith"})
+ANONYMOUS = frozenset({"unnamed source", "a source", "source", "unnamed", "anonymous source", "anonymous"})
+
+
+@dataclass
+class Actor:
+    """A declared actor, or a place named only as a location (``implicit``)."""
+
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    wikidata: str | None = None
+    dbpedia: str | None = None
+    description: str | None = None
+    implicit: bool = False
+
+
+@dataclass
+class Provenance:
+    """Where a fact comes from inside its article, and how sure the extractor was."""
+
+    sentences: list[str]
+    confidence: float | None = None
+
+
+@dataclass
+class Relation:
+    """One stated relation; ``objects`` holds the parties of a mediation, or several objects stated at once."""
+
+    subject: str
+    predicate: str
+    objects: list[str]
+    prov: Provenance
+    role: str | None = None
+    time: str | None = None
+    date: Literal | None = None
+    start: Literal | None = None
+    end: Literal | None = None
+    status: str | None = None
+
+
+@dataclass
+class Event:
+    """One dated event with its participants."""
+
+    type: str
+    participants: list[str]
+    prov: Provenance
+    time: str | None = None
+    date: Literal | None = None
+    place: str | None = None
+
+
+@dataclass
+class Claim:
+    """One attributed statement; with no claimant at all, the article itself asserts it."""
+
+    content: str
+    direct_quote: bool
+    prov: Provenance
+    claimants: list[str] = field(default_factory=list)
+    claimant_descriptions: list[str] = field(default_factory=list)
+    channel: str | None = None
+    channel_name: str | None = None
+    hedge: str | None = None
+    about: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClaimsDoc:
+    """One article's claims file after checking."""
+
+    article: str
+    actors: dict[str, Actor]
+    relations: list[Relation]
+    events: list[Event]
+    claims: list[Claim]
+    title: str | None = None
+    source: str | None = None
+    published: Literal | None = None
+    publisher: str | None = None
+    body: str | None = None

@@ -1,0 +1,78 @@
+"""The shared load step: read, map, validate every file first, then write all graphs in one transaction."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from geokg.loaders.errors import LoadError, Problem
+from geokg.loaders.ids import Ids, article_slug
+from geokg.loaders.mapping import claims_to_graph
+from geokg.loaders.registry import format_for
+from geokg.loaders.shacl import shacl_problems
+from geokg.loaders.store import install_ontology
+
+
+@dataclass
+class Loaded:
+    """What one file became."""
+
+    path: str
+    article: str
+    graph: str
+    triples: int
+
+
+def read_source(path: Path) -> bytes:
+    """The bytes of a file, or a LoadError that names it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoadError([Problem(str(path), exc.strerror or str(exc))]) from None
+
+
+def article_body(path: Path, article: str) -> str | None:
+    """The article text beside a claims file, when the claims name a file that is there."""
+    candidate = path.parent / Path(article).name
+    if candidate != path and candidate.suffix.lower() in (".txt", ".text") and candidate.is_file():
+        return candidate.read_text(encoding="utf-8", errors="replace")
+    return None
+
+
+def prepare(path: str | Path, ids: Ids):
+    """One file as (Loaded, N-Triples), checked against the shapes; nothing is written."""
+    path = Path(path)
+    fmt = format_for(path)
+    doc = fmt.parse(read_source(path), str(path))
+    if doc.body is None:
+        doc.body = article_body(path, doc.article)
+    graph_uri, graph = claims_to_graph(doc, ids)
+    problems = shacl_problems(graph, str(path))
+    if problems:
+        raise LoadError(problems)
+    loaded = Loaded(str(path), article_slug(doc.article), str(graph_uri), len(graph))
+    return loaded, graph.serialize(format="nt")
+
+
+def load_paths(store, paths, ids: Ids, progress=None) -> list[Loaded]:
+    """Load files into the store all or nothing: one bad file and the store is left as it was."""
+    prepared, problems, seen = {}, [], {}
+    loaded = []
+    for path in paths:
+        try:
+            item, ntriples = prepare(path, ids)
+        except LoadError as exc:
+            problems.extend(exc.problems)
+        else:
+            if item.graph in seen:
+                problems.append(Problem(str(path), f"describes the same article as {seen[item.graph]}"))
+                continue
+            seen[item.graph] = item.path
+            prepared[item.graph] = ntriples
+            loaded.append(item)
+        if progress:
+            progress(1)
+    if problems:
+        raise LoadError(problems)
+    store.replace_graphs(prepared)
+    install_ontology(store)
+    store.flush()
+    return loaded
