@@ -160,14 +160,18 @@ class _Checker:
         if not isinstance(name, str) or not name.strip():
             self.problem(record, item, field, "must name an actor")
             return None
+        if place_ok:
+            # A location slot names a place: "Damascus" the city, not Syria that it may stand for elsewhere.
+            found = next((n for n in self.actors if _norm(n) == _norm(name)), None)
+            if found:
+                return found
+            place = name.strip()
+            self.actors[place] = Actor(place, "Place", implicit=True)
+            self.index.setdefault(_norm(place), place)
+            return place
         found = self.index.get(_norm(name))
         if found:
             return found
-        if place_ok:
-            place = name.strip()
-            self.actors[place] = Actor(place, "Place", implicit=True)
-            self.index[_norm(place)] = place
-            return place
         self.problem(record, item, field, f"actor {name!r} is not declared in actors{_suggest(name, self.actors)}")
         return None
 

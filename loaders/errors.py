@@ -19,12 +19,22 @@ class Problem:
         return f"{where}: {path}: {self.message}" if path else f"{where}: {self.message}"
 
 
-class LoadError(Exception):
+class GeokgError(Exception):
+    """The one error type users see: a message, a short title and the matching HTTP status."""
+
+    def __init__(self, message: str, status: int = 500, title: str = "Error"):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.title = title
+
+
+class LoadError(GeokgError):
     """Raised when an input cannot be loaded; nothing has been written to the store when it is."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        super().__init__(self.report())
+        super().__init__(self.report(), status=400, title="Bad input")
 
     def report(self) -> str:
         """All problems, one per line, in input order."""

@@ -6,16 +6,15 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
+from geokg.loaders.errors import GeokgError
 from geokg.ontology import ONTOLOGY_IRI, ONTOLOGY_PATH, context
 
 
-class StoreError(Exception):
-    """The store cannot be opened or cannot run a request; ``status`` is the matching HTTP status."""
+class StoreError(GeokgError):
+    """The store cannot be opened or cannot run a request."""
 
     def __init__(self, message: str, status: int = 500, title: str = "Store error"):
-        super().__init__(message)
-        self.status = status
-        self.title = title
+        super().__init__(message, status, title)
 
 
 RESULT_FORMATS = {

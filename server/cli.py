@@ -1,0 +1,168 @@
+"""The geokg command line: load, serve, query and export, each on the store named by --store."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from geokg import __version__
+from geokg import queries as named
+from geokg.loaders.errors import GeokgError
+from geokg.loaders.ids import DEFAULT_BASE, Ids
+from geokg.loaders.store import open_store
+from geokg.server.config import MEMORY, check_base
+
+RESULT_CHOICES = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml")
+
+
+def _store_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", default=os.environ.get("GEOKG_STORE", "geokg-store"),
+                        help=f"store directory, or {MEMORY} (default: $GEOKG_STORE or ./geokg-store)")
+    common.add_argument("--base", default=os.environ.get("GEOKG_BASE", DEFAULT_BASE),
+                        help="base URI of minted identifiers (default: $GEOKG_BASE or %(default)s)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    common = _store_options()
+    parser = argparse.ArgumentParser(prog="geokg", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"geokg {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    load = commands.add_parser("load", parents=[common], help="load claims files (all or nothing)")
+    load.add_argument("paths", nargs="+", metavar="PATH", help="claims files (.yaml, .yml, .json)")
+    load.set_defaults(run=cmd_load)
+
+    serve = commands.add_parser("serve", parents=[common], help="serve the SPARQL endpoint and entity pages")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--demo", action="store_true", help="serve the shipped seed article from memory")
+    serve.set_defaults(run=cmd_serve)
+
+    query = commands.add_parser("query", parents=[common], help="run a named query, a .rq file or SPARQL text")
+    query.add_argument("query", metavar="NAME|FILE|SPARQL")
+    query.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="a named query's parameter (repeatable)")
+    query.add_argument("-f", "--format", choices=RESULT_CHOICES, default="table")
+    query.add_argument("--list", action="store_true", help=argparse.SUPPRESS)
+    query.set_defaults(run=cmd_query)
+
+    listing = commands.add_parser("queries", help="list the named queries and their parameters")
+    listing.set_defaults(run=cmd_queries)
+
+    export = commands.add_parser("export", parents=[common], help="dump every graph as N-Quads or TriG")
+    export.add_argument("-f", "--format", choices=("nquads", "trig"), default="nquads")
+    export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    export.set_defaults(run=cmd_export)
+    return parser
+
+
+def _open(args):
+    return open_store(None if args.store == MEMORY else args.store)
+
+
+def cmd_load(args) -> int:
+    from tqdm import tqdm
+
+    from geokg.loaders.pipeline import load_paths
+
+    store = _open(args)
+    before = len(store)
+    with tqdm(total=len(args.paths), unit="file", desc="checking", disable=len(args.paths) < 2,
+              file=sys.stderr) as bar:
+        loaded = load_paths(store, args.paths, Ids(check_base(args.base)), progress=bar.update)
+    for item in loaded:
+        print(f"loaded {item.path}: {item.triples} triples into <{item.graph}>")
+    print(f"{store.describe()}: {len(store)} triples (was {before})")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from geokg.server.app import create_app
+
+    config = {"GEOKG_STORE": args.store, "GEOKG_BASE": args.base, "GEOKG_DEMO": args.demo}
+    app = create_app(config)
+    where = "the seed article, in memory" if args.demo else app.extensions["geokg"].store.describe()
+    print(f"geokg serving {where} at http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    return 0
+
+
+def _resolve_query(text: str):
+    path = Path(text)
+    if text in named.catalogue():
+        return named.get(text)
+    if path.suffix in (".rq", ".sparql") and path.is_file():
+        return named.parse_rq(path.read_text(encoding="utf-8"), path.stem) if text.endswith(".rq") else \
+            named.NamedQuery(path.stem, path.stem, "", path.read_text(encoding="utf-8"))
+    if any(word in text.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+        return named.NamedQuery("adhoc", "ad hoc query", "", text)
+    raise GeokgError(f"{text!r} is not a named query, a .rq file or SPARQL text; "
+                     f"named queries: {', '.join(named.catalogue())}", 2, "Unknown query")
+
+
+def cmd_query(args) -> int:
+    query = _resolve_query(args.query)
+    values = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise GeokgError(f"--param takes NAME=VALUE, got {item!r}", 2, "Bad parameter")
+        values[name.strip()] = value
+    result = named.run(_open(args), query, values)
+    if args.format != "table":
+        sys.stdout.buffer.write(result.serialize(args.format))
+        return 0
+    if result.kind == "boolean":
+        print("true" if result else "false")
+    elif result.kind == "graph":
+        sys.stdout.buffer.write(result.serialize("turtle"))
+    else:
+        print_table(result.variables, result.rows())
+    return 0
+
+
+def print_table(variables: list[str], rows: list[dict], width: int = 60) -> None:
+    """Rows as aligned text columns, long cells cut with an ellipsis."""
+    def cell(value):
+        text = "" if value is None else str(value)
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    cells = [[cell(row.get(v)) for v in variables] for row in rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
+    print("  ".join(v.ljust(w) for v, w in zip(variables, widths)))
+    print("  ".join("-" * w for w in widths))
+    for r in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def cmd_queries(args) -> int:
+    for q in named.catalogue().values():
+        params = " ".join(f"{p.name}=<{p.type}>" if p.required else f"[{p.name}=<{p.type}>]" for p in q.params)
+        print(f"{q.name}  {params}\n    {q.title}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    data = _open(args).dump(args.format)
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; errors print one clear message and exit non-zero."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except GeokgError as exc:
+        print(f"geokg {args.command}: {exc.message}", file=sys.stderr)
+        return 2 if exc.status == 2 else 1
+    except ValueError as exc:
+        print(f"geokg {args.command}: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,33 @@
+"""Settings, read from the environment so one deployment needs no code changes."""
+
+import os
+import re
+
+from geokg.loaders.ids import DEFAULT_BASE
+
+MEMORY = ":memory:"
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    """Defaults for the Flask app; every value can be overridden by a GEOKG_* variable."""
+
+    def __init__(self):
+        self.GEOKG_STORE = os.environ.get("GEOKG_STORE", "geokg-store")
+        self.GEOKG_BASE = os.environ.get("GEOKG_BASE", DEFAULT_BASE)
+        self.GEOKG_DEMO = _flag("GEOKG_DEMO")
+        self.GEOKG_UNION_DEFAULT_GRAPH = not _flag("GEOKG_NO_UNION_DEFAULT_GRAPH")
+        self.JSON_SORT_KEYS = False
+
+
+_BASE = re.compile(r"^https?://[^\s<>\"{}|\\^`#?]+$")
+
+
+def check_base(base: str) -> str:
+    """The base URI without a trailing slash, or ValueError: it is pasted into every minted IRI."""
+    if not _BASE.match(base):
+        raise ValueError(f"GEOKG_BASE must be an http(s) URI without spaces, '#' or '?', got {base!r}")
+    return base.rstrip("/")

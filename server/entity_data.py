@@ -1,0 +1,206 @@
+"""What an entity page shows, as plain JSON-ready data: built here, formatted by the renderer."""
+
+import re
+
+from rdflib import Literal, URIRef
+
+from geokg.loaders.model import PREDICATES
+from geokg.ontology import GK
+
+PREFIXES = """PREFIX gk: <https://w3id.org/geokg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX schema: <https://schema.org/>
+"""
+LINKS = "gk:subject|gk:object|gk:participant|gk:place|gk:claimant|gk:channel|gk:about"
+# Store IRIs are validated by the engine, but they are pasted into VALUES, so check them once more.
+_SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
+HIDDEN = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2002/07/owl#sameAs", "https://schema.org/articleBody",
+    # Direct relation triples are shown with their provenance under Relations instead.
+    *(str(GK[p]) for p in PREDICATES),
+}
+
+OVERVIEW = PREFIXES + """
+SELECT DISTINCT ?u ?p ?o WHERE { ?u ?p ?o }"""
+
+RELATIONS = PREFIXES + """
+SELECT DISTINCT ?u ?st ?relation ?subject ?object ?time ?date ?start ?end ?role ?status ?sentence ?article WHERE {
+  { ?st gk:subject ?u } UNION { ?st gk:object ?u } UNION { ?st gk:statedIn ?u . ?st a gk:RelationStatement }
+  UNION { BIND(?u AS ?st) ?u a gk:RelationStatement }
+  ?st gk:relation ?relation ; gk:subject ?subject ; gk:object ?object ; gk:statedIn ?article ; gk:sentence ?sentence .
+  OPTIONAL { ?st gk:timeText ?time } OPTIONAL { ?st gk:date ?date }
+  OPTIONAL { ?st gk:start ?start } OPTIONAL { ?st gk:end ?end }
+  OPTIONAL { ?st gk:role ?role } OPTIONAL { ?st gk:status ?status }
+}"""
+
+EVENTS = PREFIXES + """
+SELECT DISTINCT ?u ?ev ?class ?label ?participant ?place ?time ?date ?sentence ?article WHERE {
+  { ?ev gk:participant ?u } UNION { ?ev gk:place ?u } UNION { ?ev gk:statedIn ?u . ?ev a gk:Event }
+  UNION { BIND(?u AS ?ev) ?u gk:participant ?any }
+  ?ev a ?class ; rdfs:label ?label ; gk:participant ?participant ; gk:statedIn ?article ; gk:sentence ?sentence .
+  FILTER(STRSTARTS(STR(?class), STR(gk:)))
+  OPTIONAL { ?ev gk:place ?place } OPTIONAL { ?ev gk:timeText ?time } OPTIONAL { ?ev gk:date ?date }
+}"""
+
+CLAIMS = PREFIXES + """
+SELECT DISTINCT ?u ?claim ?claimant ?who ?channel ?channelName ?content ?quote ?hedge ?about ?sentence ?article WHERE {
+  { ?claim gk:claimant ?u } UNION { ?claim gk:about ?u } UNION { ?claim gk:channel ?u }
+  UNION { ?claim gk:statedIn ?u . ?claim a gk:Claim } UNION { BIND(?u AS ?claim) ?u a gk:Claim }
+  ?claim gk:content ?content ; gk:directQuote ?quote ; gk:statedIn ?article ; gk:sentence ?sentence .
+  OPTIONAL { ?claim gk:claimant ?claimant } OPTIONAL { ?claim gk:claimantDescription ?who }
+  OPTIONAL { ?claim gk:channel ?channel } OPTIONAL { ?claim gk:channelName ?channelName }
+  OPTIONAL { ?claim gk:hedge ?hedge } OPTIONAL { ?claim gk:about ?about }
+}"""
+
+INCOMING = PREFIXES + """
+SELECT DISTINCT ?u ?s ?p WHERE { ?s ?p ?u FILTER(!STRSTARTS(STR(?p), STR(gk:))) }
+ORDER BY ?p ?s LIMIT 500"""
+
+DESCRIPTION = PREFIXES + f"""
+CONSTRUCT {{ ?u ?p ?o . ?fact ?fp ?fo . ?n rdfs:label ?nl }} WHERE {{
+  {{ ?u ?p ?o FILTER(?p != schema:articleBody) }}
+  UNION {{ ?fact {LINKS}|gk:statedIn ?u . ?fact ?fp ?fo }}
+  UNION {{ ?fact {LINKS} ?u . ?fact {LINKS} ?n . ?n rdfs:label ?nl }}
+  UNION {{ ?u ?p2 ?n . ?n rdfs:label ?nl }}
+}}"""
+
+
+def _values_labels(store, uris) -> dict[str, str]:
+    uris = sorted({u for u in uris if u and _SAFE_IRI.match(u)})
+    if not uris:
+        return {}
+    values = " ".join(f"<{u}>" for u in uris)
+    rows = store.query(PREFIXES + f"""
+SELECT ?n (SAMPLE(?l) AS ?label) WHERE {{
+  VALUES ?n {{ {values} }}
+  {{ ?n skos:prefLabel ?l }} UNION {{ ?n rdfs:label ?l }} UNION {{ ?n schema:headline ?l }}
+}} GROUP BY ?n""").rows()
+    return {str(r["n"]): str(r["label"]) for r in rows if "label" in r}
+
+
+def _text(row, key):
+    value = row.get(key)
+    return None if value is None else str(value)
+
+
+def _collect(rows, key, fields, multi):
+    """Group query rows by ``key``; ``multi`` fields become sorted lists of distinct values."""
+    grouped = {}
+    for row in rows:
+        item = grouped.setdefault(str(row[key]), {"uri": str(row[key]), **dict.fromkeys(fields), **{m: set() for m in multi}})
+        for field in fields:
+            if row.get(field) is not None and item.get(field) is None:
+                item[field] = str(row[field])
+        for m in multi:
+            if row.get(m) is not None:
+                item[m].add(str(row[m]))
+    for item in grouped.values():
+        for m in multi:
+            item[m] = sorted(item[m])
+    return list(grouped.values())
+
+
+def _sort_key_date(item):
+    date = item.get("date") or item.get("start") or ""
+    return (date == "", date, item.get("label") or item["uri"])
+
+
+def build_entity(store, uri: str) -> dict | None:
+    """Everything known about one URI, or None when the graph does not mention it."""
+    node = URIRef(uri)
+    bind = {"u": node}
+    out = store.query(OVERVIEW, bind).rows()
+    incoming = store.query(INCOMING, bind).rows()
+    relations = _collect(store.query(RELATIONS, bind).rows(), "st",
+                         ("relation", "subject", "time", "date", "start", "end", "role", "status", "article"),
+                         ("object", "sentence"))
+    events = _collect(store.query(EVENTS, bind).rows(), "ev",
+                      ("label", "place", "time", "date", "article"), ("class", "participant", "sentence"))
+    claims = _collect(store.query(CLAIMS, bind).rows(), "claim",
+                      ("channel", "channelName", "content", "quote", "hedge", "article"),
+                      ("claimant", "who", "about", "sentence"))
+    if not (out or incoming or relations or events or claims):
+        return None
+
+    types = sorted({str(r["o"]) for r in out if str(r["p"]).endswith("22-rdf-syntax-ns#type")})
+    names = [str(r["o"]) for r in out if str(r["p"]).endswith("#prefLabel")]
+    labels = [str(r["o"]) for r in out if str(r["p"]).endswith("rdf-schema#label")]
+    aliases = sorted({str(r["o"]) for r in out if str(r["p"]).endswith("#altLabel")})
+    same_as = sorted({str(r["o"]) for r in out if str(r["p"]).endswith("owl#sameAs")})
+    body = next((str(r["o"]) for r in out if str(r["p"]) == "https://schema.org/articleBody"), None)
+    properties = sorted(
+        ({"predicate": str(r["p"]), "value": str(r["o"]), "isIri": isinstance(r["o"], URIRef),
+          "datatype": str(r["o"].datatype) if isinstance(r["o"], Literal) and r["o"].datatype else None}
+         for r in out if str(r["p"]) not in HIDDEN),
+        key=lambda p: (p["predicate"], p["value"]),
+    )
+    links = [{"subject": str(r["s"]), "predicate": str(r["p"])} for r in incoming]
+
+    mentioned = set(types) | {p["predicate"] for p in properties} | {p["value"] for p in properties if p["isIri"]}
+    mentioned |= {link["subject"] for link in links} | {link["predicate"] for link in links}
+    for r in relations:
+        mentioned |= {r["relation"], r["subject"], r["article"], *r["object"]}
+    for e in events:
+        mentioned |= {e["place"], e["article"], *e["participant"], *e["class"]}
+    for c in claims:
+        mentioned |= {c["channel"], c["article"], *c["claimant"], *c["about"]}
+    label_of = _values_labels(store, mentioned)
+
+    relations.sort(key=lambda r: (label_of.get(r["relation"], r["relation"]), _sort_key_date(r)))
+    events.sort(key=_sort_key_date)
+    return {
+        "uri": uri,
+        "label": (names or labels or [uri.rstrip("/").rsplit("/", 1)[-1]])[0],
+        "types": [{"uri": t, "label": label_of.get(t, t)} for t in types],
+        "aliases": aliases,
+        "sameAs": same_as,
+        "body": body,
+        "properties": properties,
+        "relations": relations,
+        "events": events,
+        "claims": claims,
+        "incoming": links,
+        "labels": label_of,
+    }
+
+
+def describe(store, uri: str):
+    """The triples behind an entity page, for its Turtle and JSON-LD twins."""
+    return store.query(DESCRIPTION, {"u": URIRef(uri)})
+
+
+def home_data(store) -> dict:
+    """Counts and lists for the home page."""
+    counts = store.query(PREFIXES + """
+SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  VALUES ?kind { gk:Actor gk:Alliance gk:RelationStatement gk:Event gk:Claim gk:Article }
+  ?x a ?class .
+  GRAPH <https://w3id.org/geokg/ontology> { ?class rdfs:subClassOf* ?kind }
+} GROUP BY ?kind""").rows()
+    by_kind = {str(r["kind"]).split("#")[-1]: int(r["n"]) for r in counts}
+    actors = store.query(PREFIXES + """
+SELECT ?actor (SAMPLE(?name) AS ?label) (SAMPLE(?type) AS ?kind) (COUNT(DISTINCT ?fact) AS ?facts) WHERE {
+  ?actor skos:prefLabel ?name ; a ?class .
+  GRAPH <https://w3id.org/geokg/ontology> { ?class rdfs:subClassOf* gk:Actor ; rdfs:label ?type }
+  OPTIONAL { ?fact gk:subject|gk:object|gk:participant|gk:place|gk:claimant|gk:channel|gk:about ?actor }
+} GROUP BY ?actor ORDER BY DESC(?facts) ?label""").rows()
+    articles = store.query(PREFIXES + """
+SELECT ?article (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?published) WHERE {
+  ?article a gk:Article ; rdfs:label ?l . OPTIONAL { ?article schema:datePublished ?d }
+} GROUP BY ?article ORDER BY ?label""").rows()
+    return {
+        "triples": len(store),
+        "counts": {
+            "actors": by_kind.get("Actor", 0), "alliances": by_kind.get("Alliance", 0),
+            "relations": by_kind.get("RelationStatement", 0), "events": by_kind.get("Event", 0),
+            "claims": by_kind.get("Claim", 0), "articles": by_kind.get("Article", 0),
+        },
+        "actors": [{"uri": str(r["actor"]), "label": _text(r, "label"), "type": _text(r, "kind"),
+                    "facts": int(r["facts"])} for r in actors],
+        "articles": [{"uri": str(r["article"]), "label": _text(r, "label"), "published": _text(r, "published")}
+                     for r in articles],
+    }

@@ -1,0 +1,94 @@
+"""Renderers: the same view data as HTML, JSON or RDF, with its twins advertised."""
+
+from urllib.parse import urlencode
+
+from flask import Response, jsonify, render_template, request
+
+from geokg.server import conneg
+
+PREFIX_NAMES = {
+    "https://w3id.org/geokg/ontology#": "gk:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/2002/07/owl#": "owl:",
+    "http://www.w3.org/ns/org#": "org:",
+    "http://www.w3.org/ns/prov#": "prov:",
+    "https://schema.org/": "schema:",
+    "http://www.w3.org/2001/XMLSchema#": "xsd:",
+    "http://www.wikidata.org/entity/": "wd:",
+}
+
+
+def href(uri) -> str | None:
+    """Where a link to a URI should go: a local path for our own URIs, the URI for web ones, else nowhere."""
+    from geokg.server.app import geokg
+
+    uri = str(uri or "")
+    local = geokg().ids.local_path(uri)
+    if local:
+        return local
+    return uri if uri.startswith(("http://", "https://")) else None
+
+
+def short(uri) -> str:
+    """A prefixed name for well-known vocabularies, the full URI otherwise."""
+    uri = str(uri)
+    for namespace, prefix in PREFIX_NAMES.items():
+        if uri.startswith(namespace):
+            return prefix + uri[len(namespace):]
+    return uri
+
+
+def install_template_helpers(app) -> None:
+    """Make href/short available to every template."""
+    app.jinja_env.filters["href"] = href
+    app.jinja_env.filters["short"] = short
+
+
+def url_with(path: str, **params) -> str:
+    """A path with query parameters, skipping empty ones."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{path}?{query}" if query else path
+
+
+def link_header(alternates: dict[str, str]) -> str:
+    """An HTTP Link header advertising each alternate representation with its media type."""
+    return ", ".join(
+        f'<{url}>; rel="alternate"; type="{conneg.MEDIA_TYPES[fmt].split(";")[0]}"' for fmt, url in alternates.items()
+    )
+
+
+def respond(fmt: str, data: dict, template: str, alternates: dict[str, str], graph=None, status=200) -> Response:
+    """Format one view's data: HTML through its template, JSON as is, RDF formats from ``graph()``."""
+    if fmt == "html":
+        response = Response(render_template(template, **data, alternates=alternates), status,
+                            mimetype="text/html")
+    elif fmt == "json":
+        response = jsonify(data)
+        response.status_code = status
+    else:
+        body = graph().serialize(fmt)
+        response = Response(body, status, content_type=conneg.MEDIA_TYPES[fmt])
+    response.headers["Link"] = link_header(alternates)
+    response.vary.add("Accept")
+    return response
+
+
+def negotiated(table: dict[str, str], default: str, extra=("html",)) -> str:
+    """The format asked for by ?format= or Accept; a 406 GeokgError when nothing fits."""
+    from geokg.loaders.errors import GeokgError
+
+    wanted = request.args.get("format")
+    names = set(table.values()) | set(extra)
+    if wanted:
+        fmt = wanted if wanted in names else table.get(wanted)
+        if fmt is None:
+            raise GeokgError(f"unknown format {wanted!r}; use one of {', '.join(sorted(names))}", 400, "Bad format")
+        return fmt
+    fmt = conneg.choose(request.headers.get("Accept"), table, default, extra)
+    if fmt is None:
+        offered = ", ".join(sorted({m for m in table} | {f"text/{e}" for e in extra}))
+        raise GeokgError(f"cannot answer with {request.headers.get('Accept')!r}; offered: {offered}", 406,
+                         "Not acceptable")
+    return fmt
