@@ -17,9 +17,10 @@ _WIKIDATA = re.compile(r"^Q[1-9]\d*$")
 
 
 class _Mapping(dict):
-    """A YAML mapping that remembers the line it starts on, so errors can point at it."""
+    """A YAML mapping that remembers its own line and each field's, so errors can point at them."""
 
     line: int | None = None
+    lines: dict = {}
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -29,6 +30,7 @@ class _LineLoader(yaml.SafeLoader):
 def _construct_mapping(loader, node):
     mapping = _Mapping(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
+    mapping.lines = {key.value: value.start_mark.line + 1 for key, value in node.value}
     return mapping
 
 
@@ -80,7 +82,8 @@ class _Checker:
         self.index: dict[str, str] = {}
 
     def problem(self, record, item, field, message):
-        self.problems.append(Problem(self.name, message, getattr(record, "line", None), item, field))
+        line = getattr(record, "lines", {}).get(field) or getattr(record, "line", None)
+        self.problems.append(Problem(self.name, message, line, item, field))
 
     def text(self, record, item, field, required=False):
         value = record.get(field)

@@ -1,0 +1,74 @@
+"""Shared fixtures: an in-memory store with the seed loaded, the Flask app, and a real server on loopback."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from geokg.loaders.ids import Ids
+from geokg.loaders.pipeline import load_paths
+from geokg.loaders.store import open_store
+from geokg.server.app import create_app, sample_claims
+
+BASE = "https://geokg.example.org"
+
+
+@pytest.fixture
+def ids():
+    return Ids(BASE)
+
+
+@pytest.fixture
+def store(ids):
+    s = open_store(None)
+    load_paths(s, sample_claims(), ids)
+    return s
+
+
+@pytest.fixture
+def app(store):
+    return create_app({"GEOKG_STORE_OBJECT": store, "GEOKG_BASE": BASE, "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early: {process.stderr.read().decode(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer at {url} within {seconds}s")
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """`geokg serve --demo` as a real process on a free loopback port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "geokg", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url + "/health", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

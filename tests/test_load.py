@@ -1,0 +1,127 @@
+"""Loading into the store: all or nothing, idempotent, one graph per article, one node per actor."""
+
+import textwrap
+
+import pytest
+
+from geokg.loaders.errors import LoadError
+from geokg.loaders.ids import Ids
+from geokg.loaders.pipeline import load_paths
+from geokg.loaders.store import StoreError, open_store
+from geokg.server.app import sample_claims
+
+OTHER = textwrap.dedent("""\
+    article: other.txt
+    actors:
+    - {name: Hamas, type: ArmedGroup}
+    - {name: Egypt, type: State}
+    relations:
+    - {subject: Egypt, predicate: mediatesBetween, object: [Hamas], sentence: Egypt mediated.}
+    """)
+
+
+def quads(store):
+    return set(store.dump("nquads").decode().splitlines())
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BROKEN = {
+    "malformed.yaml": "article: x\nactors: [\n",
+    "unknown-predicate.yaml": OTHER.replace("mediatesBetween", "mediates"),
+    "undeclared-actor.yaml": OTHER.replace("object: [Hamas]", "object: [Fatah]"),
+    "not-a-date.yaml": OTHER.replace("sentence: Egypt mediated.}", "date: yesterday, sentence: Egypt mediated.}"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_failed_load_leaves_the_store_exactly_as_before(store, ids, tmp_path, name):
+    before = quads(store)
+    good = write(tmp_path, "other.yaml", OTHER)
+    bad = write(tmp_path, name, BROKEN[name])
+    with pytest.raises(LoadError) as caught:
+        load_paths(store, [good, bad], ids)
+    assert str(bad) in caught.value.report()
+    assert quads(store) == before
+
+
+def test_loading_the_same_file_twice_gives_the_same_store(store, ids):
+    before = quads(store)
+    load_paths(store, sample_claims(), ids)
+    assert quads(store) == before
+
+
+def test_reloading_replaces_the_article_graph(store, ids, tmp_path):
+    path = write(tmp_path, "other.yaml", OTHER)
+    load_paths(store, [path], ids)
+    count = len(store)
+    write(tmp_path, "other.yaml", OTHER.replace("Egypt mediated.", "Egypt mediated again."))
+    load_paths(store, [path], ids)
+    assert len(store) == count
+    sentences = {str(r["s"]) for r in store.query(
+        "SELECT ?s WHERE { ?x <https://w3id.org/geokg/ontology#sentence> ?s }").rows()}
+    assert "Egypt mediated again." in sentences and "Egypt mediated." not in sentences
+
+
+def test_same_actor_in_two_articles_is_one_node_with_facts_in_two_graphs(store, ids, tmp_path):
+    load_paths(store, [write(tmp_path, "other.yaml", OTHER)], ids)
+    rows = store.query("""
+        SELECT DISTINCT ?g WHERE { GRAPH ?g { <https://geokg.example.org/id/actor/hamas> ?p ?o } }
+    """).rows()
+    assert {str(r["g"]) for r in rows} == {
+        "https://geokg.example.org/graph/000-iran-hamas-syria-axis", "https://geokg.example.org/graph/other"}
+    names = store.query("SELECT DISTINCT ?a WHERE { ?a <http://www.w3.org/2004/02/skos/core#prefLabel> 'Hamas' }")
+    assert len(names.rows()) == 1
+
+
+def test_two_files_for_one_article_are_refused(store, ids, tmp_path):
+    a = write(tmp_path, "a.yaml", OTHER)
+    b = write(tmp_path, "b.yaml", OTHER)
+    before = quads(store)
+    with pytest.raises(LoadError, match="describes the same article"):
+        load_paths(store, [a, b], ids)
+    assert quads(store) == before
+
+
+def test_missing_file_and_unknown_suffix_are_named(store, ids, tmp_path):
+    with pytest.raises(LoadError, match="nope.yaml"):
+        load_paths(store, [tmp_path / "nope.yaml"], ids)
+    with pytest.raises(LoadError, match="no loader for '.csv'"):
+        load_paths(store, [write(tmp_path, "x.csv", "a,b")], ids)
+
+
+def test_on_disk_store_persists_and_refuses_a_second_writer(tmp_path):
+    location = tmp_path / "store"
+    first = open_store(location)
+    load_paths(first, sample_claims(), Ids())
+    count = len(first)
+    with pytest.raises(StoreError, match="in use|lock"):
+        open_store(location)
+    del first
+    import gc
+
+    gc.collect()
+    assert len(open_store(location)) == count
+
+
+def test_service_is_refused_before_the_engine_sees_it(store):
+    with pytest.raises(StoreError, match="SERVICE is not allowed") as caught:
+        store.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert caught.value.status == 400
+
+
+@pytest.mark.parametrize("query,refused", [
+    ("SELECT * WHERE { service <http://x/> { ?s ?p ?o } }", True),
+    ("SELECT * WHERE { SERVICE SILENT <http://x/> { ?s ?p ?o } }", True),
+    ("SELECT ?service WHERE { ?service ?p 'SERVICE' }", False),
+    ("PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:SERVICE ?o }", False),
+    ("SELECT * WHERE { ?s <http://x/SERVICE> ?o } # SERVICE in a comment", False),
+])
+def test_service_detection_ignores_strings_iris_variables_and_comments(query, refused):
+    from geokg.loaders.store import uses_service
+
+    assert uses_service(query) is refused

@@ -1,0 +1,112 @@
+"""Named queries answer the seed's questions, and bind their parameters safely."""
+
+import pytest
+
+from geokg import queries as named
+from geokg.loaders.errors import GeokgError
+
+AXIS = "https://geokg.example.org/id/actor/axis-of-resistance"
+
+
+def answer(store, name, **values):
+    return named.run(store, named.get(name), values).rows()
+
+
+def test_at_least_six_queries_each_with_title_and_description():
+    catalogue = named.catalogue()
+    assert len(catalogue) >= 6
+    for q in catalogue.values():
+        assert q.title and len(q.description) > 20, q.name
+
+
+def test_axis_members_with_hamas_leaving(store):
+    rows = answer(store, "alliance-members", alliance="Axis of Resistance", asOf="2017-09-23")
+    status = {str(r["memberName"]): str(r["status"]) for r in rows}
+    assert set(status) == {"Iran", "Syria", "Hizballah", "Hamas"}
+    assert status["Hamas"] == "left"
+    assert {status[n] for n in ("Iran", "Syria", "Hizballah")} == {"member"}
+    before = {str(r["memberName"]): str(r["status"]) for r in
+              answer(store, "alliance-members", alliance=AXIS, asOf="2011-06")}
+    assert before["Hamas"] == "member"
+
+
+def test_iran_mediates_between_hamas_and_syria(store):
+    rows = answer(store, "mediations")
+    assert any(str(r["mediatorName"]) == "Iran" and set(str(r["parties"]).split(" & ")) == {"Hamas", "Syria"}
+               for r in rows), rows
+
+
+def test_hamas_events_in_time_order_include_the_4_august_2017_meeting(store):
+    rows = answer(store, "actor-events", actor="Hamas")
+    dates = [str(r["date"]) for r in rows if "date" in r]
+    assert dates == sorted(dates) and "2012" in dates
+    meetings = [r for r in rows if str(r["type"]) == "Meeting"]
+    assert [str(m["date"]) for m in meetings] == ["2017-08-04"]
+    assert str(meetings[0]["placeName"]) == "Iran"
+
+
+def test_sinwar_claim_via_al_monitor(store):
+    rows = answer(store, "claims-by", claimant="Sinwar")
+    assert len(rows) == 1
+    assert str(rows[0]["channel"]) == "al-Monitor"
+    assert str(rows[0]["directQuote"]) == "true"
+    assert str(rows[0]["content"]).startswith("We are waiting for the right time")
+
+
+def test_relation_sources_give_article_and_sentence(store):
+    rows = answer(store, "relation-sources", subject="Iran", relation="mediatesBetween", object="Syria")
+    assert rows and all("sentence" in r and "article" in r for r in rows)
+    assert str(rows[0]["article"]).endswith("/id/article/000-iran-hamas-syria-axis")
+    assert "reconcile Hamas and Damascus" in str(rows[0]["sentence"])
+
+
+def test_symmetric_relation_sources_work_in_either_direction(store):
+    forward = answer(store, "relation-sources", subject="Hamas", relation="hostileTo", object="Syria")
+    backward = answer(store, "relation-sources", subject="Syria", relation="hostileTo", object="Hamas")
+    assert forward and {str(r["statement"]) for r in forward} == {str(r["statement"]) for r in backward}
+
+
+def test_relations_between_two_actors_cover_both_directions(store):
+    rows = answer(store, "relations-between", a="Syria", b="Hamas")
+    labels = {str(r["relationLabel"]) for r in rows}
+    assert "hostile to" in labels
+    assert any(str(r["subjectName"]) == "Hamas" for r in rows)
+
+
+def test_hedged_claims_list_reportedly_and_alleged(store):
+    hedges = {str(r["hedgeOrStatus"]) for r in answer(store, "hedged-claims")}
+    assert {"reportedly", "is believed", "accused"} <= hedges
+    assert any(h.startswith("alleged") for h in hedges)
+
+
+@pytest.mark.parametrize("evil", [
+    'Hamas" } ; DROP ALL ; #',
+    "Hamas' } UNION { ?s ?p ?o } #",
+    "<http://evil/> } #",
+])
+def test_parameters_are_bound_not_pasted(store, evil):
+    before = len(store)
+    with pytest.raises(GeokgError) as caught:
+        answer(store, "claims-by", claimant=evil)
+    assert caught.value.status == 404
+    assert len(store) == before
+
+
+def test_missing_unknown_and_bad_parameters_are_explained(store):
+    with pytest.raises(GeokgError, match="needs the parameter 'alliance'"):
+        answer(store, "alliance-members")
+    with pytest.raises(GeokgError, match="takes no parameter 'colour'"):
+        answer(store, "mediations", colour="red")
+    with pytest.raises(GeokgError, match="expected an ISO date"):
+        answer(store, "alliance-members", alliance="Axis of Resistance", asOf="next week")
+    with pytest.raises(GeokgError, match="did you mean 'memberOf'"):
+        answer(store, "relation-sources", subject="Iran", relation="memberof", object="Syria")
+    with pytest.raises(GeokgError, match="Did you mean 'alliance-members'"):
+        named.get("alliance-member")
+
+
+def test_header_errors_name_the_file_and_line():
+    with pytest.raises(GeokgError, match=r"broken.rq:2: bad param line"):
+        named.parse_rq("# title: T\n# param: x colour\nSELECT * {}", "broken")
+    with pytest.raises(GeokgError, match="needs a '# title:' line"):
+        named.parse_rq("SELECT * {}", "untitled")
