@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -123,6 +124,24 @@ def graph_to_jsonld(graph: Graph) -> bytes:
     return graph.serialize(format="json-ld", context=context()["@context"], auto_compact=True).encode("utf-8")
 
 
+class Store(Protocol):
+    """What the loaders, the server and the CLI need of a store; a remote SPARQL store can provide it too."""
+
+    def describe(self) -> str: ...
+
+    def query(self, sparql: str, bindings: dict | None = None) -> Result: ...
+
+    def replace_graphs(self, graphs: dict[str, str]) -> None: ...
+
+    def graphs(self) -> list[str]: ...
+
+    def dump(self, fmt: str) -> bytes: ...
+
+    def flush(self) -> None: ...
+
+    def __len__(self) -> int: ...
+
+
 class OxigraphStore:
     """Embedded Oxigraph: on disk at ``path``, or in memory when ``path`` is None."""
 
@@ -190,7 +209,7 @@ class OxigraphStore:
             self._store.flush()
 
 
-def open_store(location: str | Path | None = None, **options) -> OxigraphStore:
+def open_store(location: str | Path | None = None, **options) -> Store:
     """The store at a location: a path for an embedded on-disk store, or None for memory."""
     return OxigraphStore(location, **options)
 

@@ -46,7 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                        help="a named query's parameter (repeatable)")
     query.add_argument("-f", "--format", choices=RESULT_CHOICES, default="table")
-    query.add_argument("--list", action="store_true", help=argparse.SUPPRESS)
     query.set_defaults(run=cmd_query)
 
     listing = commands.add_parser("queries", help="list the named queries and their parameters")
@@ -91,12 +90,14 @@ def cmd_serve(args) -> int:
 
 
 def _resolve_query(text: str):
-    path = Path(text)
     if text in named.catalogue():
         return named.get(text)
+    path = Path(text)
     if path.suffix in (".rq", ".sparql") and path.is_file():
-        return named.parse_rq(path.read_text(encoding="utf-8"), path.stem) if text.endswith(".rq") else \
-            named.NamedQuery(path.stem, path.stem, "", path.read_text(encoding="utf-8"))
+        body = path.read_text(encoding="utf-8")
+        if body.lstrip().startswith("# title:"):
+            return named.parse_rq(body, path.stem)
+        return named.NamedQuery(path.stem, path.stem, "", body)
     if any(word in text.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
         return named.NamedQuery("adhoc", "ad hoc query", "", text)
     raise GeokgError(f"{text!r} is not a named query, a .rq file or SPARQL text; "
