@@ -1,0 +1,185 @@
+"""Offline extraction: an English news article in, a claims file (actors, relations, events, claims) out.
+
+Deterministic and rule-based: a gazetteer built from the PETRARCH/Phoenix dictionaries, names the text
+introduces itself, and a lexicon of verb and noun patterns with CAMEO codes. Nothing is downloaded.
+"""
+
+from collections import defaultdict
+
+from geokg.loaders.extract import gazetteer
+from geokg.loaders.extract.attribution import Attributor
+from geokg.loaders.extract.mentions import MentionFinder
+from geokg.loaders.extract.patterns import abstract, facts_in
+from geokg.loaders.extract.text import read_article
+from geokg.loaders.extract.timex import find_time, parse_published
+
+EVIDENCE_ROLES = ("name", "nominal", "affiliation")
+INSTITUTIONS = ("State", "Organization", "Media", "Alliance", "PoliticalParty", "ArmedGroup")
+
+
+def extract(text: str, name: str, is_html: bool = False) -> dict:
+    """The claims file (as a dict in the claims format) for one article's text."""
+    article = read_article(text, name, is_html=is_html)
+    published = parse_published(article.published_text)
+    finder = MentionFinder(gazetteer.load(), article.body)
+    mentions = finder.run(article.sentences)
+    by_sentence = defaultdict(list)
+    for m in mentions:
+        by_sentence[m.sentence].append(m)
+    alliances = defaultdict(int)
+    for m in mentions:
+        if m.actor and m.actor.type == "Alliance":
+            alliances[m.actor] += 1
+    main_alliance = max(alliances, key=alliances.get) if alliances else None
+
+    out = _Output(article, published)
+    attributor = Attributor(article.body, mentions, by_sentence)
+    for sentence in article.sentences:
+        here = by_sentence.get(sentence.index, [])
+        when = find_time(sentence.text, published)
+        quoted = sentence.text.startswith(("\"", "“"))
+        for fact in facts_in(abstract(article.body, sentence, here), main_alliance, quoted):
+            out.add_fact(fact, sentence, when)
+        claim = attributor.claim(sentence)
+        if claim:
+            out.add_claim(claim, sentence, here)
+    for m in mentions:
+        if m.actor and m.role in EVIDENCE_ROLES and not m.locative:
+            out.use(m.actor)
+    return out.document()
+
+
+class _Output:
+    """Collects facts, merges repeats, and writes the claims-format document."""
+
+    def __init__(self, article, published):
+        self.article = article
+        self.published = published
+        self.actors = {}
+        self.relations = {}
+        self.events = {}
+        self.claims = []
+
+    def use(self, actor):
+        self.actors.setdefault(actor.key, actor)
+        return actor
+
+    def _provenance(self, item, sentence, confidence, cameo=None):
+        item.setdefault("sentence", sentence.text)
+        item.setdefault("offsets", [sentence.start, sentence.end])
+        item["confidence"] = round(max(item.get("confidence", 0), confidence), 2)
+        if cameo:
+            item.setdefault("cameo", cameo)
+
+    def add_fact(self, fact, sentence, when):
+        if fact.kind == "relation":
+            objects = [o[1] if isinstance(o, tuple) else self.use(o).key for o in fact.objects]
+            for subject in fact.subject:
+                targets = [o for o in objects if o != subject.key]
+                if not targets:
+                    continue
+                self.use(subject)
+                key = (subject.key, fact.label, tuple(sorted(targets)) if fact.label == "mediatesBetween" else tuple(targets))
+                item = self.relations.setdefault(key, {"subject": subject.key, "predicate": fact.label,
+                                                       "object": targets if len(targets) > 1 else targets[0]})
+                for field, value in (("role", fact.role), ("status", fact.status)):
+                    if value and field not in item:
+                        item[field] = value
+                if when and "time" not in item:
+                    item["time"] = when[0]
+                    if when[1]:
+                        item[fact.time_field] = when[1]
+                self._provenance(item, sentence, fact.confidence, fact.cameo)
+            return
+        participants = [self.use(a).key for a in fact.subject] or []
+        if not participants:
+            return
+        key = (fact.label, frozenset(participants), when[1] if when else None)
+        item = self.events.setdefault(key, {"type": fact.label, "participants": participants})
+        if when and "time" not in item:
+            item["time"] = when[0]
+            if when[1]:
+                item["date"] = when[1]
+        if fact.place and "place" not in item:
+            item["place"] = fact.place
+        self._provenance(item, sentence, fact.confidence, fact.cameo)
+
+    def add_claim(self, claim, sentence, here):
+        item = {
+            "claimant": None,
+            "channel": None,
+            "content": claim.content,
+            "direct_quote": claim.direct_quote,
+            "hedge": claim.hedge,
+        }
+        if claim.claimants:
+            keys = [self.use(a).key for a in claim.claimants]
+            item["claimant"] = keys if len(keys) > 1 else keys[0]
+        elif claim.anonymous:
+            item["claimant"] = claim.anonymous
+        if claim.channel is not None:
+            item["channel"] = self.use(claim.channel).key
+        elif claim.channel_name:
+            item["channel"] = claim.channel_name
+        about = [m.actor for m in here if m.actor and not m.locative and m.actor.key and m.text in claim.content]
+        if about:
+            item["about"] = list(dict.fromkeys(self.use(a).key for a in about))
+        self._provenance(item, sentence, claim.confidence, "010")
+        self.claims.append(item)
+        institutional = [a for a in claim.claimants if a.type in INSTITUTIONS]
+        if institutional and claim.verb in ("said", "says", "announced", "stated") and not claim.hedge:
+            event = {"type": "Statement", "participants": [a.key for a in institutional]}
+            if claim.channel is not None:
+                event["participants"].append(claim.channel.key)
+            key = ("Statement", frozenset(event["participants"]), None)
+            self.events.setdefault(key, event)
+            self._provenance(self.events[key], sentence, 0.6, "010")
+
+    def document(self) -> dict:
+        names = self._names()
+
+        def name(key):
+            return names.get(key, key)
+
+        actors = []
+        for actor in sorted(self.actors.values(), key=lambda a: a.first):
+            aliases = [a for a in actor.aliases() if a != names[actor.key]]
+            actors.append({"name": names[actor.key], "type": actor.type, "aliases": aliases})
+        relations = []
+        for item in self.relations.values():
+            item = dict(item)
+            item["subject"] = name(item["subject"])
+            item["object"] = [name(o) for o in item["object"]] if isinstance(item["object"], list) else name(item["object"])
+            relations.append(item)
+        events = []
+        for item in self.events.values():
+            item = dict(item)
+            item["participants"] = [name(p) for p in dict.fromkeys(item["participants"])]
+            events.append(item)
+        claims = []
+        for item in self.claims:
+            item = dict(item)
+            if isinstance(item["claimant"], list):
+                item["claimant"] = [name(c) for c in item["claimant"]]
+            elif item["claimant"] in names:
+                item["claimant"] = name(item["claimant"])
+            if item["channel"] in names:
+                item["channel"] = name(item["channel"])
+            if "about" in item:
+                item["about"] = [name(a) for a in item["about"]]
+            claims.append(item)
+        doc = {"article": self.article.name, "title": self.article.title, "source": self.article.source,
+               "published": self.published.isoformat() if self.published else self.article.published_text,
+               "actors": actors, "relations": relations, "events": events, "claims": claims}
+        return {k: v for k, v in doc.items() if v is not None}
+
+    def _names(self) -> dict:
+        """Display names, made unique: two actors never share one."""
+        names, taken = {}, set()
+        for actor in sorted(self.actors.values(), key=lambda a: a.first):
+            name = actor.display_name()
+            if name.lower() in taken:
+                name = f"{name} ({actor.type})"
+            taken.add(name.lower())
+            names[actor.key] = name
+        return names

@@ -1,0 +1,153 @@
+"""The gazetteer: names of states, groups, organisations, media and office holders, read once per process."""
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data" / "gazetteer.tsv"
+PRIORITY = {"state": 0, "group": 1, "igo": 2, "media": 2, "known": 3, "person": 4}
+DEMONYM = re.compile(r"(an|ian|ese|ish|i|ic|ean|ite)$")
+# Words that open sentences or name things in any article; never an actor on their own.
+COMMON = frozenset("""
+a about after again against all also although an and another any are as at back be because been before being
+between both but by can could despite did do does during each early even ever every few for from further had has
+have he her here his how however i if in into is it its just last later least less many may meanwhile might more
+most much must my new next no nor not now of off on once one only or other our out over own per perhaps rather
+same several she should since so some still such than that the their them then there these they this those though
+through thus to too two under until up upon very was we were what when where whether which while who whom whose why
+will with within without would yet you your senior former top chief head general union national international
+world news agency report reports reported officials official sources source government state states party
+president minister ministry foreign defence defense security council army forces military police group groups
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december moving agencies click enlarge read min new chapter editing reporting
+""".split())
+ALLOWED_SINGLE_COMMON = frozenset({"state"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer entry."""
+
+    kind: str
+    type: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Form:
+    """A way of writing an entry: ``role`` is name, demonym or place."""
+
+    entry: Entry
+    role: str
+
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*", re.UNICODE)
+PARTICLES = ("al", "el", "ad", "as", "an", "ar", "at", "az", "ash")
+
+
+def tokens(text: str):
+    """(start, end, token) for each word; hyphenated words split where one side is a plain lower-case word."""
+    for match in _TOKEN.finditer(text):
+        word, start = match.group(0), match.start()
+        if word[-2:] in ("'s", "’s") and len(word) > 2:
+            word = word[:-2]
+        elif word[-1:] in ("'", "’"):
+            word = word[:-1]
+        parts = word.split("-")
+        if len(parts) == 1:
+            yield start, start + len(word), word
+            continue
+        offset = start
+        pieces = []
+        for part in parts:
+            pieces.append((offset, offset + len(part), part))
+            offset += len(part) + 1
+        if parts[0].lower() in PARTICLES:
+            # al-Monitor, al-Qaeda: the particle and the name are two tokens, as in "Al Jazeera".
+            head = pieces[0]
+            rest = word[len(parts[0]) + 1:]
+            yield head
+            yield from tokens_of_compound(rest, head[1] + 1)
+            continue
+        yield from tokens_of_compound(word, start)
+
+
+def tokens_of_compound(word: str, start: int):
+    parts = word.split("-")
+    caps = [p[:1].isupper() for p in parts]
+    if all(caps) or not any(caps):
+        yield start, start + len(word), word
+        return
+    offset = start
+    for part in parts:
+        yield offset, offset + len(part), part
+        offset += len(part) + 1
+
+
+def norm(token: str) -> str:
+    """The lookup form of a token."""
+    return token.replace("’", "'").lower().rstrip(".")
+
+
+def key_of(name: str) -> tuple[str, ...]:
+    """The lookup key of a gazetteer name or alias written in TABARI form."""
+    return tuple(norm(t) for _, _, t in tokens(name.replace("_", " ")))
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> "Gazetteer":
+    """The gazetteer, built once per process."""
+    return Gazetteer(DATA.read_text(encoding="utf-8"))
+
+
+class Gazetteer:
+    """Lookup by token sequence, longest match first."""
+
+    def __init__(self, text: str):
+        self.forms: dict[tuple, Form] = {}
+        self.first_names: set[str] = set()
+        self.max_len = 1
+        for line in text.splitlines():
+            if line.startswith("# first names\t"):
+                self.first_names = {n.lower() for n in line.split("\t", 1)[1].split("|") if len(n) > 2}
+                continue
+            if not line or line.startswith("#"):
+                continue
+            kind, typ, code, name, aliases = (line.split("\t") + [""])[:5]
+            entry = Entry(kind, typ, code, name)
+            self._add(key_of(name), Form(entry, "name"))
+            for alias in filter(None, aliases.split("|")):
+                self._add(key_of(alias), Form(entry, self._role(entry, alias)))
+        self.first_names -= COMMON
+
+    @staticmethod
+    def _role(entry: Entry, alias: str) -> str:
+        if entry.kind != "state":
+            return "name"
+        words = alias.split("_")
+        if len(words) == 1 and DEMONYM.search(alias.lower()) and alias[:3].lower() == entry.name[:3].lower():
+            return "demonym"
+        if len(words) == 1 and alias.replace(".", "").isupper() and len(alias.replace(".", "")) <= 3:
+            return "name"
+        if entry.name.split()[0].upper() in alias:
+            return "name"
+        return "place"
+
+    def _add(self, key: tuple, form: Form) -> None:
+        if not key or (len(key) == 1 and key[0] in COMMON and key[0] not in ALLOWED_SINGLE_COMMON):
+            return
+        old = self.forms.get(key)
+        if old is None or PRIORITY[form.entry.kind] < PRIORITY[old.entry.kind] or (
+                old.entry is form.entry and form.role == "name"):
+            self.forms[key] = form
+            self.max_len = max(self.max_len, len(key))
+
+    def longest(self, keys: list[str], i: int) -> tuple[int, Form] | None:
+        """The longest known form starting at token ``i``: (token count, form)."""
+        for n in range(min(self.max_len, 7, len(keys) - i), 0, -1):
+            form = self.forms.get(tuple(keys[i:i + n]))
+            if form:
+                return n, form
+        return None

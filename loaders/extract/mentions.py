@@ -1,0 +1,402 @@
+"""Actor mentions: gazetteer names, names the text introduces (titles, appositions, organisation words),
+and references back (surnames, "the movement", "the regime", "the axis")."""
+
+import re
+from dataclasses import dataclass, field
+
+from geokg.loaders.extract.gazetteer import COMMON, PARTICLES, Gazetteer, norm, tokens
+
+LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "inside", "outside", "across", "via", "toward",
+                      "towards", "around", "through", "within"})
+TITLE_WORDS = frozenset("""president prime minister foreign defence defense interior finance ambassador envoy
+secretary general secretary-general speaker spokesman spokeswoman spokesperson official adviser advisor leader
+chief head commander king queen emir sheikh crown prince princess ayatollah senator governor mayor chancellor
+chairman chairwoman director diplomat negotiator representative deputy vice supreme lt gen col maj capt
+lieutenant colonel major captain mr mrs ms dr sir""".split())
+LEADER_ROLES = ("president", "prime minister", "king", "queen", "emir", "leader", "supreme leader", "chief", "head",
+                "chairman", "chairwoman", "secretary general", "secretary-general", "speaker", "chancellor",
+                "director", "commander")
+ORG_WORDS = {
+    "council": "Organization", "authority": "Organization", "assembly": "Organization", "parliament": "Organization",
+    "ministry": "Organization", "agency": "Organization", "committee": "Organization", "commission": "Organization",
+    "organization": "Organization", "organisation": "Organization", "union": "Organization",
+    "league": "Organization", "court": "Organization", "bank": "Organization", "government": "Organization",
+    "cabinet": "Organization", "brotherhood": "Organization", "institute": "Organization",
+    "party": "PoliticalParty", "movement": "ArmedGroup", "front": "ArmedGroup", "army": "ArmedGroup",
+    "brigades": "ArmedGroup", "brigade": "ArmedGroup", "militia": "ArmedGroup", "forces": "ArmedGroup",
+    "guard": "ArmedGroup", "guards": "ArmedGroup", "taliban": "ArmedGroup",
+    "alliance": "Alliance", "axis": "Alliance", "coalition": "Alliance", "pact": "Alliance", "bloc": "Alliance",
+}
+MEDIA_WORDS = frozenset("tv television radio news agency times post press daily journal herald tribune gazette "
+                        "network broadcasting channel newspaper monitor".split())
+MEDIA_BEFORE = re.compile(r"(?:told|according to|told the|reported by|quoted by|interview with|speaking to|"
+                          r"news agency|broadcaster|newspaper|channel|via)\s*$", re.I)
+MEDIA_AFTER = re.compile(r"^\s*(?:reported|said in a report|news agency|television|tv)\b", re.I)
+STATE_NOUNS = frozenset("regime government authorities officials leadership administration forces army military "
+                        "troops delegation ministry side state".split())
+OPPOSITION_NOUNS = frozenset("opposition rebels insurgents".split())
+NOMINAL_ORG = re.compile(r"\bthe (?:(?:[A-Z][a-z]+|militant|armed|islamist|islamic|palestinian|militant|radical|"
+                         r"rebel|political|opposition) )*(movement|group|organi[sz]ation|militia)\b(?! of)")
+NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
+NOMINAL_PLURAL = re.compile(r"\bthe (two|both|three|four|five) (?:[A-Z]\w+ |\w+ )?(countries|states|nations|governments)\b",
+                            re.I)
+NOMINAL_STATE = re.compile(r"\bthe (regime|government)\b(?! of| in| and)")
+NOMINAL_ALLIANCE = re.compile(r"\b(?:the |its |an? )?((?:[\w]+-led |anti-[\w]+ |fractured |regional |military |"
+                              r"defen[cs]e |western |military )*(?:axis|alliance|bloc|coalition|military organi[sz]ation))\b",
+                              re.I)
+FIRST_NAME_STOP = frozenset({"al", "el", "abu", "bin", "ibn", "sheikh", "acting", "chief", "crown", "sir", "dr",
+                             "president", "general", "king", "prince", "ayatollah", "minister", "deputy", "islamic",
+                             "national", "united", "democratic", "arab", "people", "popular", "revolutionary",
+                             "republican", "liberation", "free", "royal", "supreme", "grand", "great", "north",
+                             "south", "east", "west", "central", "saint", "holy", "new"})
+RUN_PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "de", "van", "von", "da", "del", "la"})
+CREDIT = re.compile(r"^\(?\s*(?:\(?(?:additional )?(?:reporting|editing|writing|compiled|produced) by\b|[^()]*/[^()]*\)$)"
+                    r"|^\[?\s*click to enlarge|^agencies contributed|^\d+ min read$", re.I)
+MEDIA_PHRASE = re.compile(r"\b([A-Z][a-z]+(?: and [A-Z][a-z]+)?) (media|press)\b")
+BACKED = re.compile(r"\b([A-Z][\w]+)-(backed|sponsored|supported|funded) (militants|militias|militia|rebels|fighters|forces|"
+                    r"groups|proxies)\b")
+
+
+@dataclass(eq=False)
+class Actor:
+    """An actor as the article presents it."""
+
+    key: str
+    name: str
+    type: str
+    code: str = ""
+    forms: dict = field(default_factory=dict)
+    evidence: bool = False
+    first: int = 0
+    names: dict = field(default_factory=dict)
+
+    def add_form(self, form: str, named: bool = False) -> None:
+        form = re.sub(r"\s+", " ", form or "").strip()
+        if form:
+            self.forms[form] = self.forms.get(form, 0) + 1
+            if named:
+                self.names[form] = self.names.get(form, 0) + 1
+
+    def display_name(self) -> str:
+        """The name the text uses most, so that names read as the article wrote them."""
+        if self.names:
+            return max(self.names.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+        return self.name
+
+    def aliases(self) -> list[str]:
+        name = self.display_name()
+        return [f for f in dict.fromkeys([self.name, *self.forms]) if f != name]
+
+
+@dataclass
+class Mention:
+    """A span of the body that refers to an actor; ``role`` says how (name, demonym, place, title, nominal)."""
+
+    start: int
+    end: int
+    text: str
+    actor: Actor | None
+    role: str
+    sentence: int
+    locative: bool = False
+    place_name: str | None = None
+    group: list | None = None
+
+
+class MentionFinder:
+    """Finds the mentions of one article, keeping its actors in order of first mention."""
+
+    def __init__(self, gazetteer: Gazetteer, body: str):
+        self.g = gazetteer
+        self.body = body
+        self.actors: dict[str, Actor] = {}
+        self.surnames: dict[str, Actor] = {}
+        self.mentions: list[Mention] = []
+
+    def actor(self, name: str, typ: str, code: str = "", position: int = 0) -> Actor:
+        key = re.sub(r"[^\w]+", " ", name.lower()).strip()
+        found = self.actors.get(key)
+        if found is None:
+            found = Actor(key, name, typ, code, first=position)
+            self.actors[key] = found
+            if typ == "Person" and len(name.split()) > 1:
+                self.surnames.setdefault(norm(name.split()[-1]), found)
+        return found
+
+    def run(self, sentences) -> list[Mention]:
+        for sentence in sentences:
+            self._sentence(sentence)
+        self._nominals(sentences)
+        self.mentions.sort(key=lambda m: m.start)
+        return self.mentions
+
+    def _sentence(self, sentence) -> None:
+        body = self.body
+        if CREDIT.search(sentence.text):
+            return
+        text = body[sentence.start:sentence.end]
+        for match in MEDIA_PHRASE.finditer(text):
+            if self.g.forms.get((norm(match.group(1).split()[0]),)) or match.group(1).split()[0].lower() not in COMMON:
+                s, e = sentence.start + match.start(), sentence.start + match.end()
+                actor = self.actor(match.group(0), "Media", position=s)
+                actor.evidence = True
+                actor.add_form(match.group(0), named=True)
+                self.mentions.append(Mention(s, e, match.group(0), actor, "name", sentence.index))
+        for match in BACKED.finditer(text):
+            s, e = sentence.start + match.start(), sentence.start + match.end()
+            actor = self.actor(match.group(0), "ArmedGroup", position=s)
+            actor.evidence = True
+            actor.add_form(match.group(0), named=True)
+            self.mentions.append(Mention(s + match.start(2) - match.start(), e, match.group(0)[match.start(2) - match.start():],
+                                         actor, "name", sentence.index))
+        claimed = [(m.start, m.end) for m in self.mentions if m.sentence == sentence.index and m.start >= sentence.start]
+        toks = [(s + sentence.start, e + sentence.start, t)
+                for s, e, t in tokens(text)
+                if not any(a <= s + sentence.start < b for a, b in claimed)]
+        keys = [norm(t) for _, _, t in toks]
+        i = 0
+        found: list[Mention] = []
+        while i < len(toks):
+            hit = self._gazetteer_hit(toks, keys, i)
+            if hit:
+                n, mention = hit
+                found.append(mention)
+                i += n
+                continue
+            run = self._capitalised_run(toks, keys, i)
+            if run:
+                n, mention = run
+                if mention:
+                    found.append(mention)
+                i += n
+                continue
+            i += 1
+        for m in found:
+            m.sentence = sentence.index
+        # Bracketed photo credits ("[AFP]") name who took a picture, not an actor of the story.
+        found = [m for m in found if not (body[m.start - 1:m.start] == "[" and body[m.end:m.end + 1] == "]")]
+        self._classify_demonyms(found, sentence)
+        self.mentions.extend(found)
+
+    def _gazetteer_hit(self, toks, keys, i):
+        start_tok = toks[i][2]
+        if not (start_tok[:1].isupper() or (keys[i] in PARTICLES and i + 1 < len(toks) and toks[i + 1][2][:1].isupper())):
+            return None
+        hit = self.g.longest(keys, i)
+        if not hit:
+            return None
+        n, form = hit
+        if keys[i] in PARTICLES and n == 1:
+            return None
+        entry = form.entry
+        if n == 1 and form.role in ("demonym", "place") and self._org_name_follows(toks, keys, i):
+            return None
+        start, end = toks[i][0], toks[i + n - 1][1]
+        text = self.body[start:end]
+        if n == 1 and keys[i] in COMMON:
+            return None
+        before = self.body[max(0, start - 40):start].lower().split()
+        locative = bool(before) and (before[-1] in LOCATIVE or before[-2:] == ["out", "of"])
+        locative = locative or bool(re.search(r"\b(?:in|at|from|near)\s+[A-Z][\w.-]+,\s*$", self.body[max(0, start - 60):start]))
+        if entry.kind == "person" and keys[i] in self.g.first_names and n == 1:
+            return None
+        actor = self.actor(entry.name, entry.type, entry.code, start)
+        if entry.type == "Person":
+            self.surnames.setdefault(keys[i + n - 1], actor)
+        role = form.role
+        dateline = role == "place" and start < 40 and text.isupper()
+        mention = Mention(start, end, text, actor, role, 0, locative=locative or dateline,
+                          place_name=text if role == "place" else None)
+        if role in ("name", "place") and not mention.locative:
+            actor.evidence = True
+        if role != "demonym":
+            actor.add_form(text, named=role == "name")
+        return n, mention
+
+    def _org_name_follows(self, toks, keys, i) -> bool:
+        """True for "Palestinian Authority", "Syrian National Council": an organisation named after a state."""
+        for k in range(i + 1, min(i + 5, len(toks))):
+            if not toks[k][2][:1].isupper():
+                return False
+            if keys[k] in ORG_WORDS:
+                return True
+        return False
+
+    def _capitalised_run(self, toks, keys, i):
+        """A run of capitalised words the gazetteer does not know, classified by its context."""
+        if not toks[i][2][:1].isupper() and not (keys[i] in RUN_PARTICLES and i + 1 < len(toks)
+                                                  and toks[i + 1][2][:1].isupper()):
+            return None
+        j = i
+        while j < len(toks):
+            tok, key = toks[j][2], keys[j]
+            gap = self.body[toks[j - 1][1]:toks[j][0]] if j > i else ""
+            if j > i and gap.strip() not in ("", "-"):
+                break
+            if j > i and gap.strip() == "-" and keys[j - 1] not in RUN_PARTICLES:
+                break
+            if j > i and self.g.longest(keys, j) and key not in RUN_PARTICLES:
+                break
+            if tok[:1].isupper() or (key in RUN_PARTICLES and j + 1 < len(toks) and toks[j + 1][2][:1].isupper()) or (
+                    key in ("of", "the") and j + 1 < len(toks) and toks[j + 1][2][:1].isupper() and j > i):
+                j += 1
+                continue
+            break
+        while j > i and keys[j - 1] in RUN_PARTICLES | {"of", "the"}:
+            j -= 1
+        n = j - i
+        if n == 0:
+            return None
+        words = [t for _, _, t in toks[i:j]]
+        lows = [k for k in keys[i:j]]
+        # Titles at the front of a name ("Secretary General Jens Stoltenberg") are not part of it.
+        t = 0
+        while t < len(lows) - 1 and lows[t] in TITLE_WORDS:
+            t += 1
+        if t:
+            return t, None
+        start, end = toks[i][0], toks[j - 1][1]
+        at_start = self.body[max(0, start - 3):start].strip() in ("", '"', "“", "(", "[", "'") or start == 0
+        if n == 1 and (lows[0] in COMMON or lows[0] in TITLE_WORDS):
+            return 1, None
+        if at_start and lows[0] in COMMON:
+            return 1, None
+        # An organisation word closes an organisation name; what follows starts a new run.
+        for k, low in enumerate(lows):
+            if low in ORG_WORDS and k + 1 < n and lows[k + 1] not in ("of", "for", "the") and k > 0:
+                n, j, words, lows = k + 1, i + k + 1, words[:k + 1], lows[:k + 1]
+                end = toks[j - 1][1]
+                break
+        text = self.body[start:end]
+        before = self.body[max(0, start - 80):start]
+        after = self.body[end:end + 80]
+        typ = self._type(words, lows, before, after)
+        if typ is None:
+            return n, None
+        if typ == "Person" and n == 1:
+            actor = self.surnames.get(lows[0])
+            if actor is None:
+                return n, None
+        else:
+            actor = self.actor(text, typ, position=start)
+        actor.evidence = True
+        actor.add_form(text, named=n > 1 or typ != "Person")
+        return n, Mention(start, end, text, actor, "name", 0)
+
+    def _type(self, words, lows, before, after):
+        n = len(words)
+        if n == 1 and lows[0] in self.surnames:
+            return "Person"
+        if lows[-1] in MEDIA_WORDS and n > 1:
+            return "Media"
+        if MEDIA_BEFORE.search(before) or MEDIA_AFTER.search(after):
+            if n <= 3 and not (n > 1 and lows[0] in self.g.first_names):
+                return "Media"
+        if lows[-1] in ORG_WORDS and n > 1:
+            return ORG_WORDS[lows[-1]]
+        if "of" in lows and any(w in ORG_WORDS for w in lows):
+            word = next(w for w in lows if w in ORG_WORDS)
+            return ORG_WORDS[word]
+        prev = before.rstrip().lower().split()[-3:]
+        if prev and (prev[-1] in TITLE_WORDS or prev[-1] in ("officials", "official")) and 2 <= n <= 4:
+            return "Person"
+        if re.match(r"^\s*,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}(?:official|minister|spokesman|spokeswoman|leader|"
+                    r"commander|diplomat|envoy|ambassador|adviser|advisor|analyst|activist|member|chief|head)\b",
+                    after) and 2 <= n <= 4:
+            return "Person"
+        if 2 <= n <= 4 and lows[0] in self.g.first_names and lows[0] not in FIRST_NAME_STOP:
+            return "Person"
+        return None
+
+    def _classify_demonyms(self, found, sentence):
+        """Demonyms name a state only in a state phrase ("the Syrian regime") or before a title."""
+        for k, m in enumerate(found):
+            if m.role != "demonym":
+                continue
+            after = self.body[m.end:m.end + 40]
+            word = re.match(r"\s+([a-z]+)", after)
+            following = word.group(1) if word else ""
+            if following in STATE_NOUNS:
+                m.end = m.end + word.end()
+                m.text = self.body[m.start:m.end]
+                m.role = "name"
+                m.actor.evidence = True
+                m.actor.add_form(m.text)
+                m.actor.add_form(m.text.split()[0])
+            elif following in OPPOSITION_NOUNS:
+                name = f"{m.text} {following}"
+                actor = self.actor(name, "ArmedGroup", position=m.start)
+                actor.evidence = True
+                m.end = m.end + word.end()
+                m.text, m.actor, m.role = self.body[m.start:m.end], actor, "name"
+            elif re.match(r"\s+[A-Z][a-z]+", after) and re.match(r"\s+(\w+)", after).group(1).lower() in TITLE_WORDS:
+                m.role = "affiliation"
+                m.actor.evidence = True
+                m.actor.add_form(m.text)
+            else:
+                m.actor.add_form(m.text)
+
+    def _nominals(self, sentences) -> None:
+        """Lower-case references back to actors: "the movement", "the regime", "the axis"."""
+        alliances = [a for a in self.actors.values() if a.type == "Alliance" and a.evidence]
+        main_alliance = max(alliances, key=lambda a: sum(a.forms.values()), default=None)
+        taken = [(m.start, m.end) for m in self.mentions]
+
+        def free(s, e):
+            return all(e <= a or s >= b for a, b in taken)
+
+        for sentence in sentences:
+            text = self.body[sentence.start:sentence.end]
+            for regex, kinds in ((NOMINAL_ORG, ("ArmedGroup", "PoliticalParty", "Organization")),
+                                 (NOMINAL_STATE, ("State",))):
+                for match in regex.finditer(text):
+                    s, e = sentence.start + match.start(), sentence.start + match.end()
+                    if not free(s, e):
+                        continue
+                    target = self._last(s, kinds)
+                    if target:
+                        target.add_form(match.group(0))
+                        self.mentions.append(Mention(s, e, match.group(0), target, "nominal", sentence.index))
+                        taken.append((s, e))
+            for match in NOMINAL_PLURAL.finditer(text):
+                s, e = sentence.start + match.start(), sentence.start + match.end()
+                group = self._last_coordination(sentence, s, NUMBERS[match.group(1).lower()])
+                if group and free(s, e):
+                    self.mentions.append(Mention(s, e, match.group(0), group[0], "nominal", sentence.index,
+                                                 group=group))
+                    taken.append((s, e))
+            if main_alliance is None:
+                continue
+            for match in NOMINAL_ALLIANCE.finditer(text):
+                s, e = sentence.start + match.start(1), sentence.start + match.end(1)
+                if not free(s, e) or text[match.start(1):match.start(1) + 1].isupper():
+                    continue
+                main_alliance.add_form(match.group(1))
+                self.mentions.append(Mention(s, e, match.group(1), main_alliance, "nominal", sentence.index))
+                taken.append((s, e))
+
+    def _last_coordination(self, sentence, position, size):
+        """The last list of exactly ``size`` states named together ("Finland and Sweden") before a position."""
+        candidates = [m for m in self.mentions if sentence.index - 1 <= m.sentence <= sentence.index
+                      and m.start < position and m.actor and m.actor.type == "State" and m.role != "demonym"]
+        candidates.sort(key=lambda m: m.start)
+        best, run = None, []
+        for m in candidates:
+            gap = self.body[run[-1].end:m.start] if run else ""
+            if run and re.fullmatch(r"\s*(,|and|, and|&)\s*", gap):
+                run.append(m)
+            else:
+                run = [m]
+            actors = list(dict.fromkeys(x.actor for x in run))
+            if len(actors) == size:
+                best = actors
+        return best
+
+    def _last(self, position, kinds):
+        best = None
+        for m in self.mentions:
+            if m.start >= position:
+                break
+            if m.actor and m.actor.type in kinds and not m.locative and m.role != "demonym" and m.actor.type != "Media":
+                best = m.actor
+        return best
