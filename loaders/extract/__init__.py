@@ -36,9 +36,11 @@ def extract(text: str, name: str, is_html: bool = False) -> dict:
     attributor = Attributor(article.body, mentions, by_sentence)
     for sentence in article.sentences:
         here = by_sentence.get(sentence.index, [])
-        when = find_time(sentence.text, published)
         quoted = sentence.text.startswith(("\"", "“"))
-        for fact in facts_in(abstract(article.body, sentence, here), main_alliance, quoted):
+        facts = facts_in(abstract(article.body, sentence, here), main_alliance, quoted) if here else []
+        # Only sentences that state something need their time resolved.
+        when = find_time(sentence.text, published) if facts else None
+        for fact in facts:
             out.add_fact(fact, sentence, when)
         claim = attributor.claim(sentence)
         if claim:

@@ -23,6 +23,8 @@ HEDGES = re.compile(r"\b(reportedly|allegedly|purportedly|apparently|is believed
                     r"is thought|is said|reportedly said|appears? to|it is understood|according to [^,.]+)", re.I)
 ANON = re.compile(r"\b(a source|sources|an official|officials|diplomats?|a diplomat|a spokesman|a spokeswoman|"
                   r"analysts?|observers|insiders|envoys|people familiar|residents|witnesses)\b", re.I)
+SPEECH_CUE = re.compile(rf"\b{SPEECH}\b|according to|stating|saying")
+BELIEVED_CUE = re.compile(r"(?:believed|thought|understood|said|reported|alleged|suspected) to\b")
 PRONOUN = re.compile(r"^(?:he|she)$", re.I)
 STATE_AGENCY = re.compile(r"\b(?:state|official|government) (?:news agency|media|television|tv)\b", re.I)
 
@@ -135,7 +137,12 @@ class Attributor:
         return fact if (fact.claimants or fact.anonymous or fact.hedge) else None
 
     def _match(self, sentence, text):
-        m = QUOTE_FIRST.match(text)
+        low = text.lower()
+        quoted = '"' in text or "“" in text
+        speech = SPEECH_CUE.search(low)
+        if not (quoted or speech or "accus" in low or "denie" in low or "reject" in low or " to " in low):
+            return None
+        m = QUOTE_FIRST.match(text) if text[:1] in "\"“" else None
         if m:
             claimants, anon, extra = self.who(sentence, text, m.span("who"), m.start("who"))
             fact = ClaimFact(_clean(m["q"]), True, claimants, anon, verb=m["v"], confidence=0.85)
@@ -147,14 +154,14 @@ class Attributor:
             if extra:
                 fact.channel = extra[0]
             return fact
-        m = TOLD.match(text)
+        m = TOLD.match(text) if speech and ("told" in low or "inform" in low or "assured" in low) else None
         if m:
             claimants, anon, _ = self.who(sentence, text, m.span("who"), m.start("who"))
             if claimants or anon:
                 fact = ClaimFact(_clean(m["c"]), False, claimants, anon, verb="told", confidence=0.8)
                 fact.channel, fact.channel_name = self.channel(sentence, text, m.span("ch"))
                 return fact
-        m = QUOTE_LAST.match(text)
+        m = QUOTE_LAST.match(text) if quoted else None
         if m:
             claimants, anon, extra = self.who(sentence, text, m.span("who"), m.start("who"))
             if claimants or anon:
@@ -166,7 +173,7 @@ class Attributor:
                 elif extra:
                     fact.channel = extra[0]
                 return fact
-        m = ACCUSED.match(text)
+        m = ACCUSED.match(text) if "accus" in low else None
         if m:
             who_span = m.span("who")
             claimants, anon, _ = self.who(sentence, text, who_span, m.start("who"))
@@ -175,23 +182,23 @@ class Attributor:
             if claimants or anon:
                 return ClaimFact(_clean(f"{m['t']} {m['c']}"), False, claimants, anon, hedge="accused",
                                  verb="accused", confidence=0.7)
-        m = TRAILING.match(text)
+        m = TRAILING.match(text) if speech else None
         if m and not text.startswith(("\"", "“")):
             claimants, anon, _ = self.who(sentence, text, m.span("who"), m.start("who"))
             if claimants or anon:
                 return ClaimFact(_clean(m["c"]), False, claimants, anon, verb="said", confidence=0.7)
-        m = REPORTED.match(text)
+        m = REPORTED.match(text) if speech else None
         if m:
             claimants, anon, _ = self.who(sentence, text, m.span("who"), m.start("who"))
             if claimants or anon:
                 return ClaimFact(_clean(m["c"]), False, claimants, anon, verb=m["v"], confidence=0.65)
-        m = DENIED.match(text)
+        m = DENIED.match(text) if ("denie" in low or "reject" in low) else None
         if m:
             claimants, anon, _ = self.who(sentence, text, m.span("who"), m.start("who"))
             if claimants:
                 return ClaimFact(_clean(f"denies {m['c']}"), False, claimants, anon, hedge="denied", verb="denied",
                                  confidence=0.6)
-        m = BELIEVED.search(text)
+        m = BELIEVED.search(text) if BELIEVED_CUE.search(low) else None
         if m:
             return ClaimFact(_clean(f"{m['who']} {m['c']}".strip()), False, [], None, hedge=m["h"].rsplit(" ", 1)[0],
                              verb="believed", confidence=0.5)

@@ -47,43 +47,37 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w
 PARTICLES = ("al", "el", "ad", "as", "an", "ar", "at", "az", "ash")
 
 
-def tokens(text: str):
+def tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, token) for each word; hyphenated words split where one side is a plain lower-case word."""
+    out = []
     for match in _TOKEN.finditer(text):
         word, start = match.group(0), match.start()
         if word[-2:] in ("'s", "’s") and len(word) > 2:
             word = word[:-2]
         elif word[-1:] in ("'", "’"):
             word = word[:-1]
-        parts = word.split("-")
-        if len(parts) == 1:
-            yield start, start + len(word), word
+        if "-" not in word:
+            out.append((start, start + len(word), word))
             continue
-        offset = start
-        pieces = []
-        for part in parts:
-            pieces.append((offset, offset + len(part), part))
-            offset += len(part) + 1
-        if parts[0].lower() in PARTICLES:
+        head, _, rest = word.partition("-")
+        if head.lower() in PARTICLES:
             # al-Monitor, al-Qaeda: the particle and the name are two tokens, as in "Al Jazeera".
-            head = pieces[0]
-            rest = word[len(parts[0]) + 1:]
-            yield head
-            yield from tokens_of_compound(rest, head[1] + 1)
-            continue
-        yield from tokens_of_compound(word, start)
+            out.append((start, start + len(head), head))
+            _compound(rest, start + len(head) + 1, out)
+        else:
+            _compound(word, start, out)
+    return out
 
 
-def tokens_of_compound(word: str, start: int):
+def _compound(word: str, start: int, out: list) -> None:
     parts = word.split("-")
     caps = [p[:1].isupper() for p in parts]
     if all(caps) or not any(caps):
-        yield start, start + len(word), word
+        out.append((start, start + len(word), word))
         return
-    offset = start
     for part in parts:
-        yield offset, offset + len(part), part
-        offset += len(part) + 1
+        out.append((start, start + len(part), part))
+        start += len(part) + 1
 
 
 def norm(token: str) -> str:
@@ -109,6 +103,7 @@ class Gazetteer:
         self.forms: dict[tuple, Form] = {}
         self.first_names: set[str] = set()
         self.max_len = 1
+        self.longest_from: dict[str, int] = {}
         for line in text.splitlines():
             if line.startswith("# first names\t"):
                 self.first_names = {n.lower() for n in line.split("\t", 1)[1].split("|") if len(n) > 2}
@@ -143,10 +138,14 @@ class Gazetteer:
                 old.entry is form.entry and form.role == "name"):
             self.forms[key] = form
             self.max_len = max(self.max_len, len(key))
+            self.longest_from[key[0]] = max(self.longest_from.get(key[0], 0), len(key))
 
     def longest(self, keys: list[str], i: int) -> tuple[int, Form] | None:
         """The longest known form starting at token ``i``: (token count, form)."""
-        for n in range(min(self.max_len, 7, len(keys) - i), 0, -1):
+        top = self.longest_from.get(keys[i])
+        if not top:
+            return None
+        for n in range(min(top, 7, len(keys) - i), 0, -1):
             form = self.forms.get(tuple(keys[i:i + n]))
             if form:
                 return n, form

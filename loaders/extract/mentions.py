@@ -1,11 +1,13 @@
 """Actor mentions: gazetteer names, names the text introduces (titles, appositions, organisation words),
 and references back (surnames, "the movement", "the regime", "the axis")."""
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from geokg.loaders.extract.gazetteer import COMMON, PARTICLES, Gazetteer, norm, tokens
 
+AFTER_PLACE = re.compile(r"\b(?:in|at|from|near)\s+[A-Z][\w.-]+,\s*$")
 LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "inside", "outside", "across", "via", "toward",
                       "towards", "around", "through", "within"})
 TITLE_WORDS = frozenset("""president prime minister foreign defence defense interior finance ambassador envoy
@@ -71,7 +73,7 @@ class Actor:
     names: dict = field(default_factory=dict)
 
     def add_form(self, form: str, named: bool = False) -> None:
-        form = re.sub(r"\s+", " ", form or "").strip()
+        form = (re.sub(r"\s+", " ", form) if "\n" in form or "  " in form else form).strip() if form else ""
         if form:
             self.forms[form] = self.forms.get(form, 0) + 1
             if named:
@@ -135,28 +137,33 @@ class MentionFinder:
         if CREDIT.search(sentence.text):
             return
         text = body[sentence.start:sentence.end]
+        early = []
         for match in MEDIA_PHRASE.finditer(text):
             if self.g.forms.get((norm(match.group(1).split()[0]),)) or match.group(1).split()[0].lower() not in COMMON:
                 s, e = sentence.start + match.start(), sentence.start + match.end()
                 actor = self.actor(match.group(0), "Media", position=s)
                 actor.evidence = True
                 actor.add_form(match.group(0), named=True)
-                self.mentions.append(Mention(s, e, match.group(0), actor, "name", sentence.index))
+                early.append(Mention(s, e, match.group(0), actor, "name", sentence.index))
         for match in BACKED.finditer(text):
             s, e = sentence.start + match.start(), sentence.start + match.end()
             actor = self.actor(match.group(0), "ArmedGroup", position=s)
             actor.evidence = True
             actor.add_form(match.group(0), named=True)
-            self.mentions.append(Mention(s + match.start(2) - match.start(), e, match.group(0)[match.start(2) - match.start():],
-                                         actor, "name", sentence.index))
-        claimed = [(m.start, m.end) for m in self.mentions if m.sentence == sentence.index and m.start >= sentence.start]
+            early.append(Mention(s + match.start(2) - match.start(), e, match.group(0)[match.start(2) - match.start():],
+                                 actor, "name", sentence.index))
+        self.mentions.extend(early)
+        claimed = [(m.start, m.end) for m in early]
         toks = [(s + sentence.start, e + sentence.start, t)
                 for s, e, t in tokens(text)
-                if not any(a <= s + sentence.start < b for a, b in claimed)]
+                if not claimed or not any(a <= s + sentence.start < b for a, b in claimed)]
         keys = [norm(t) for _, _, t in toks]
         i = 0
         found: list[Mention] = []
         while i < len(toks):
+            if not toks[i][2][:1].isupper() and keys[i] not in RUN_PARTICLES and keys[i] not in PARTICLES:
+                i += 1
+                continue
             hit = self._gazetteer_hit(toks, keys, i)
             if hit:
                 n, mention = hit
@@ -197,7 +204,7 @@ class MentionFinder:
             return None
         before = self.body[max(0, start - 40):start].lower().split()
         locative = bool(before) and (before[-1] in LOCATIVE or before[-2:] == ["out", "of"])
-        locative = locative or bool(re.search(r"\b(?:in|at|from|near)\s+[A-Z][\w.-]+,\s*$", self.body[max(0, start - 60):start]))
+        locative = locative or bool(AFTER_PLACE.search(self.body, max(0, start - 60), start))
         if entry.kind == "person" and keys[i] in self.g.first_names and n == 1:
             return None
         actor = self.actor(entry.name, entry.type, entry.code, start)
@@ -340,45 +347,63 @@ class MentionFinder:
         """Lower-case references back to actors: "the movement", "the regime", "the axis"."""
         alliances = [a for a in self.actors.values() if a.type == "Alliance" and a.evidence]
         main_alliance = max(alliances, key=lambda a: sum(a.forms.values()), default=None)
-        taken = [(m.start, m.end) for m in self.mentions]
-
-        def free(s, e):
-            return all(e <= a or s >= b for a, b in taken)
-
+        self.mentions.sort(key=lambda m: m.start)
+        self._index = [m for m in self.mentions if m.actor and not m.locative and m.role != "demonym"
+                       and m.actor.type != "Media"]
+        self._starts = [m.start for m in self._index]
+        by_sentence = {}
+        for m in self.mentions:
+            by_sentence.setdefault(m.sentence, []).append(m)
+        dropped = set()
+        added = []
         for sentence in sentences:
+            here = by_sentence.get(sentence.index, [])
+            taken = [(m.start, m.end) for m in here if m.role != "demonym"]
+
+            def claim(s, e):
+                if not all(e <= a or s >= b for a, b in taken):
+                    return False
+                # A demonym inside "the Palestinian movement" is part of the reference, not a mention of its own.
+                dropped.update(id(m) for m in here if m.role == "demonym" and s <= m.start and m.end <= e)
+                taken.append((s, e))
+                return True
+
             text = self.body[sentence.start:sentence.end]
-            for regex, kinds in ((NOMINAL_ORG, ("ArmedGroup", "PoliticalParty", "Organization")),
-                                 (NOMINAL_STATE, ("State",))):
+            low = text.lower()
+            for regex, kinds, cues in (
+                    (NOMINAL_ORG, ("ArmedGroup", "PoliticalParty", "Organization"),
+                     ("movement", "group", "organi", "militia")),
+                    (NOMINAL_STATE, ("State",), ("regime", "government"))):
+                if "the " not in low or not any(map(low.__contains__, cues)):
+                    continue
                 for match in regex.finditer(text):
                     s, e = sentence.start + match.start(), sentence.start + match.end()
-                    if not free(s, e):
-                        continue
                     target = self._last(s, kinds)
-                    if target:
+                    if target and claim(s, e):
                         target.add_form(match.group(0))
-                        self.mentions.append(Mention(s, e, match.group(0), target, "nominal", sentence.index))
-                        taken.append((s, e))
-            for match in NOMINAL_PLURAL.finditer(text):
+                        added.append(Mention(s, e, match.group(0), target, "nominal", sentence.index))
+            plural = any(map(low.__contains__, ("countries", "states", "nations", "governments")))
+            for match in (NOMINAL_PLURAL.finditer(text) if plural else ()):
                 s, e = sentence.start + match.start(), sentence.start + match.end()
-                group = self._last_coordination(sentence, s, NUMBERS[match.group(1).lower()])
-                if group and free(s, e):
-                    self.mentions.append(Mention(s, e, match.group(0), group[0], "nominal", sentence.index,
-                                                 group=group))
-                    taken.append((s, e))
-            if main_alliance is None:
+                group = self._last_coordination(by_sentence, sentence, s, NUMBERS[match.group(1).lower()])
+                if group and claim(s, e):
+                    added.append(Mention(s, e, match.group(0), group[0], "nominal", sentence.index, group=group))
+            if main_alliance is None or not any(map(low.__contains__, ("axis", "alliance", "bloc", "coalition",
+                                                                        "organization", "organisation"))):
                 continue
             for match in NOMINAL_ALLIANCE.finditer(text):
                 s, e = sentence.start + match.start(1), sentence.start + match.end(1)
-                if not free(s, e) or text[match.start(1):match.start(1) + 1].isupper():
+                if text[match.start(1):match.start(1) + 1].isupper() or not claim(s, e):
                     continue
                 main_alliance.add_form(match.group(1))
-                self.mentions.append(Mention(s, e, match.group(1), main_alliance, "nominal", sentence.index))
-                taken.append((s, e))
+                added.append(Mention(s, e, match.group(1), main_alliance, "nominal", sentence.index))
+        self.mentions[:] = [m for m in self.mentions if id(m) not in dropped] + added
 
-    def _last_coordination(self, sentence, position, size):
+    def _last_coordination(self, by_sentence, sentence, position, size):
         """The last list of exactly ``size`` states named together ("Finland and Sweden") before a position."""
-        candidates = [m for m in self.mentions if sentence.index - 1 <= m.sentence <= sentence.index
-                      and m.start < position and m.actor and m.actor.type == "State" and m.role != "demonym"]
+        nearby = by_sentence.get(sentence.index - 1, []) + by_sentence.get(sentence.index, [])
+        candidates = [m for m in nearby if m.start < position and m.actor and m.actor.type == "State"
+                      and m.role != "demonym"]
         candidates.sort(key=lambda m: m.start)
         best, run = None, []
         for m in candidates:
@@ -393,10 +418,9 @@ class MentionFinder:
         return best
 
     def _last(self, position, kinds):
-        best = None
-        for m in self.mentions:
-            if m.start >= position:
-                break
-            if m.actor and m.actor.type in kinds and not m.locative and m.role != "demonym" and m.actor.type != "Media":
-                best = m.actor
-        return best
+        """The actor of the nearest earlier mention of one of ``kinds`` (within a few hundred mentions)."""
+        k = bisect.bisect_left(self._starts, position)
+        for m in reversed(self._index[max(0, k - 300):k]):
+            if m.actor.type in kinds:
+                return m.actor
+        return None

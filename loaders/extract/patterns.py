@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from geokg.loaders.extract.mentions import LEADER_ROLES, Mention
 
 M = r"⟨\d+⟩"
-# A coordinated list of actors: "⟨1⟩, ⟨2⟩ and ⟨3⟩".
-G = rf"{M}(?:(?:,? and |, ){M})*"
 W = r"(?:[\w'’-]+ )"  # one ordinary word
+# One actor, possibly with a compound modifier that names another ("⟨3⟩-dominated ⟨4⟩").
+E = rf"(?:{M}-[a-z]+ )?{M}"
+# A coordinated list of actors: "⟨1⟩, ⟨2⟩ and ⟨3⟩".
+G = rf"{E}(?:(?:,? and |, ){E})*"
+AXIS = rf"(?:(?:{M}-[a-z]+ |anti-{M} )?(?:{W}{{0,2}})?(?:axis|alliance|bloc|coalition))"
 MODAL = re.compile(r"\b(must|should|would|could|will|may|might|to|wants? to|hopes? to|seeks? to|plans? to)\b")
 NEGATION = re.compile(r"\b(not|never|no longer|n't|denied|denies|refused|refuses)\b")
 ALLEGATION = re.compile(r"\b(accus\w*|alleg\w*|suspected|purported\w*)\b")
@@ -43,9 +46,9 @@ class Abstract:
     mentions: list[Mention]
 
     def actors(self, group: str | None) -> list:
-        """The actors a placeholder group stands for, in order, without repeats."""
+        """The actors a placeholder group stands for, in order, without repeats; modifiers are left out."""
         out = []
-        for number in re.findall(r"⟨(\d+)⟩", group or ""):
+        for number in re.findall(r"⟨(\d+)⟩(?!-[a-z])", group or ""):
             mention = self.mentions[int(number)]
             for actor in mention.group or [mention.actor]:
                 if actor is not None and actor not in out:
@@ -60,8 +63,14 @@ class Abstract:
 def abstract(body: str, sentence, mentions: list[Mention]) -> Abstract:
     """The sentence in lower case with each mention as ⟨i⟩; "the" and quotes around mentions dropped."""
     parts, cursor, kept = [], sentence.start, []
-    for m in mentions:
+    for k, m in enumerate(mentions):
         if m.start < cursor:
+            continue
+        following = mentions[k + 1] if k + 1 < len(mentions) else None
+        if m.role == "demonym" and following and re.fullmatch(r"\s+(?:[a-z-]+\s+){1,3}", body[m.end:following.start]):
+            # "Palestinian militant group Hamas": the descriptor belongs to the name that follows.
+            parts.append(body[cursor:m.start].lower())
+            cursor = following.start
             continue
         parts.append(body[cursor:m.start].lower())
         parts.append(f" ⟨{len(kept)}⟩ ")
@@ -69,8 +78,10 @@ def abstract(body: str, sentence, mentions: list[Mention]) -> Abstract:
         cursor = m.end
     parts.append(body[cursor:sentence.end].lower())
     text = re.sub(r"\s+", " ", "".join(parts))
-    text = re.sub(r"\bthe (?=⟨)", "", text)
     text = re.sub(r"['‘’\"“”\[\(] ?(⟨\d+⟩) ?['‘’\"“”\]\)]", r"\1", text)
+    text = re.sub(r"\bthe (?=⟨)", "", text)
+    text = re.sub(r"- (?=⟨)", "-", text)
+    text = re.sub(r"(?<=⟩) -(?=[a-z])", "-", text)
     text = re.sub(r" ([,.;:])", r"\1", text)
     text = re.sub(r"(⟨\d+⟩) '?s\b", r"\1's", text)
     return Abstract(text.strip(), kept)
@@ -79,12 +90,12 @@ def abstract(body: str, sentence, mentions: list[Mention]) -> Abstract:
 RULES = []
 
 
-def rule(pattern: str):
-    """Register a pattern and the function that turns its match into facts."""
+def rule(pattern: str, *cues: str):
+    """Register a pattern, the words one of which a sentence must contain for it to apply, and its handler."""
     regex = re.compile(pattern)
 
     def register(fn):
-        RULES.append((regex, fn))
+        RULES.append((regex, cues, fn))
         return fn
     return register
 
@@ -104,7 +115,7 @@ def typed(actors, *types):
 PARTIES = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance", "Person")
 
 
-@rule(rf"(?P<a>{G}) (?:together )?(?:form|formed|forms|make up|made up|comprise|constitute)s? (?P<x>{M})")
+@rule(rf"(?P<a>{G}) (?:together )?(?:form|formed|forms|make up|made up|comprise|constitute)s? (?P<x>{M})", 'form', 'make up', 'made up', 'compris', 'constitut')
 def _form_alliance(m, ab, ctx):
     alliance = typed(ab.actors(m["x"]), "Alliance", "Organization")
     return [Fact("relation", "memberOf", [a], alliance, confidence=0.8)
@@ -112,14 +123,14 @@ def _form_alliance(m, ab, ctx):
 
 
 @rule(rf"(?P<a>{M}) (?:is|was|are|were|remains?|became|becomes) (?:so far )?(?:still )?(?:the only |a |an |one of the |the )?"
-      rf"(?:{W}{{0,2}})?(?:member|members|member state|founding member)s?\b(?: of (?P<x>{M}))?")
+      rf"(?:{W}{{0,2}})?(?:member|members|member state|founding member)s?\b(?: of (?P<x>{M}))?", 'member')
 def _member(m, ab, ctx):
     target = ab.actors(m["x"]) or ([ctx.main_alliance] if ctx.main_alliance else [])
     return [Fact("relation", "memberOf", ab.actors(m["a"]), target, confidence=0.6)] if target else []
 
 
 @rule(rf"(?<!to )(?P<a>{G}) (?:has |have |had )?(?:formally |officially |finally )?(?:joined|joins|acceded to|"
-      rf"was admitted to|were admitted to) (?P<x>{M})")
+      rf"was admitted to|were admitted to) (?P<x>{M})", 'join', 'acceded', 'admitted')
 def _join(m, ab, ctx):
     target = typed(ab.actors(m["x"]), "Alliance", "Organization")
     if not target:
@@ -130,7 +141,7 @@ def _join(m, ab, ctx):
 
 
 @rule(rf"(?P<a>{G})(?:'s)?(?: {W}{{0,2}}?)? (?:formally |officially )?(?:applied|apply|applies|applying|"
-      rf"submitted {W}?applications?|filed {W}?applications?|bid) (?:for membership|to join)(?: (?:in|of) )?(?: ?(?P<x>{M}))?")
+      rf"submitted {W}?applications?|filed {W}?applications?|bid) (?:for membership|to join)(?: (?:in|of) )?(?: ?(?P<x>{M}))?", 'appl', 'bid')
 def _apply(m, ab, ctx):
     target = typed(ab.actors(m["x"]), "Alliance", "Organization") or (
         [ctx.main_alliance] if ctx.main_alliance else [])
@@ -139,46 +150,46 @@ def _apply(m, ab, ctx):
 
 
 @rule(rf"(?P<a>{G}) (?:has |have |had )?(?:since )?(?:moved away from|left|quit|withdrew from|withdrawn from|"
-      rf"pulled out of|exited|broke away from|abandoned|turned its back on) (?P<x>{M})")
+      rf"pulled out of|exited|broke away from|abandoned|turned its back on) (?:(?P<x>{M})|{AXIS})", 'away', 'left', 'quit', 'withdr', 'pulled', 'exited', 'abandon', 'back on')
 def _leave(m, ab, ctx):
-    target = typed(ab.actors(m["x"]), "Alliance")
+    target = typed(ab.actors(m["x"]), "Alliance") if m["x"] else ([ctx.main_alliance] if ctx.main_alliance else [])
     return [Fact("relation", "leftAlliance", [a], target, confidence=0.7) for a in ab.actors(m["a"])] if target else []
 
 
-@rule(rf"(?P<a>{M})-(?:led|headed|dominated|controlled|run) (?:(?P<x>{M})|(?:{W}{{0,2}})?(?:axis|alliance|bloc|coalition))")
+@rule(rf"(?P<a>{M})-(?:led|headed|dominated|controlled|run) (?:(?P<x>{M})|(?:{W}{{0,2}})?(?:axis|alliance|bloc|coalition))", '-led', '-headed', '-dominated', '-controlled', '-run')
 def _led(m, ab, ctx):
     target = ab.actors(m["x"]) or ([ctx.main_alliance] if ctx.main_alliance else [])
     return [Fact("relation", "leaderOf", ab.actors(m["a"]), target, confidence=0.6)] if target else []
 
 
-@rule(rf"anti-(?P<b>{M}) (?:{W}{{0,2}})?(?:axis|alliance|bloc|coalition|front)")
+@rule(rf"anti-(?P<b>{M}) (?:{W}{{0,2}})?(?:axis|alliance|bloc|coalition|front)", 'anti-')
 def _anti(m, ab, ctx):
     if not ctx.main_alliance:
         return []
     return [Fact("relation", "hostileTo", [ctx.main_alliance], ab.actors(m["b"]), confidence=0.6)]
 
 
-@rule(rf"(?:rift|feud|dispute|tensions?|rivalry|enmity|hostilit(?:y|ies)|conflict|war|fall(?:ing)? ?out) between (?P<a>{M}) and (?P<b>{M})")
+@rule(rf"(?:rift|feud|dispute|tensions?|rivalry|enmity|hostilit(?:y|ies)|conflict|war|fall(?:ing)? ?out) between (?P<a>{M}) and (?P<b>{M})", ' between ')
 def _rift(m, ab, ctx):
     return [Fact("relation", "hostileTo", ab.actors(m["a"]), ab.actors(m["b"]), confidence=0.75)]
 
 
 @rule(rf"(?P<a>{G}) (?:{W}{{0,2}})?(?:severed|severs|cut|cuts|broke off|break off|broken off|suspended|suspends|"
-      rf"downgraded|ended) (?:{W}{{0,3}})?(?:ties|relations|contacts) with (?P<b>{G})")
+      rf"downgraded|ended) (?:{W}{{0,3}})?(?:ties|relations|contacts) with (?P<b>{G})", 'ties', 'relations', 'contacts')
 def _rupture(m, ab, ctx):
     a, b = ab.actors(m["a"]), ab.actors(m["b"])
     facts = [Fact("relation", "hostileTo", [x], b, confidence=0.8) for x in a]
     return facts + [Fact("event", "DiplomaticRupture", a + b, cameo="161", confidence=0.85)]
 
 
-@rule(rf"(?P<a>{M})'s (?:{W}{{0,2}})?(?:war|offensive|invasion|aggression|attacks?|campaign) (?:on|against|in) (?P<b>{M})")
+@rule(rf"(?P<a>{M})'s (?:{W}{{0,2}})?(?:war|offensive|invasion|aggression|attacks?|campaign) (?:on|against|in) (?P<b>{M})", 'war', 'offensive', 'invasion', 'aggression', 'attack', 'campaign')
 def _war(m, ab, ctx):
     b = typed(ab.actors(m["b"]), *PARTIES)
     return [Fact("relation", "hostileTo", ab.actors(m["a"]), b, cameo="190", confidence=0.7)] if b else []
 
 
 @rule(rf"(?P<a>{M}) (?:{W}{{0,3}})?(?:renewed|reiterated|voiced|repeated|raised|maintained|dropped|lifted) "
-      rf"(?:its |their |his |her )?(?:objections?|opposition|veto) (?:to|against) (?P<b>{G})")
+      rf"(?:its |their |his |her )?(?:objections?|opposition|veto) (?:to|against) (?P<b>{G})", 'objection', 'opposition', 'veto')
 def _objection(m, ab, ctx):
     negated = "dropped" in m.group(0) or "lifted" in m.group(0)
     facts = [] if negated else [Fact("relation", "hostileTo", ab.actors(m["a"]), [b], confidence=0.6)
@@ -186,14 +197,14 @@ def _objection(m, ab, ctx):
     return facts + [Fact("event", "Statement", ab.actors(m["a"]), cameo="111", confidence=0.6)]
 
 
-@rule(rf"(?P<a>{M})(?:'s| (?:{W}{{1,3}}?)?(?:its|their))(?: {W}{{0,2}}?)? support (?:of|for|to|behind) (?P<b>{G})")
+@rule(rf"(?P<a>{M})(?:'s| (?:{W}{{1,3}}?)?(?:its|their))(?: {W}{{0,2}}?)? support (?:of|for|to|behind) (?P<b>{G})", 'support')
 def _support_noun(m, ab, ctx):
     return [Fact("relation", "supports", ab.actors(m["a"]), [b], status=_status(m.group(0)), cameo="070",
                  confidence=0.7) for b in typed(ab.actors(m["b"]), *PARTIES)]
 
 
 @rule(rf"(?P<a>{M}) (?:{W}{{0,2}})?(?:backs|backed|supports|supported|supporting|arms|armed|funds|funded|"
-      rf"sponsors|sponsored|bankrolls|finances|financed) (?:{W}{{0,5}}?)(?P<b>{G})")
+      rf"sponsors|sponsored|bankrolls|finances|financed) (?:{W}{{0,5}}?)(?P<b>{G})", 'back', 'support', 'arm', 'fund', 'sponsor', 'bankroll', 'financ')
 def _support_verb(m, ab, ctx):
     clause = ctx.abstract.text[max(0, m.start() - 40):m.end()]
     status = _status(clause)
@@ -202,19 +213,19 @@ def _support_verb(m, ab, ctx):
 
 
 @rule(rf"accus\w* (?P<a>{M}) of (?:{W}{{0,2}}?)(?:supporting|backing|providing support to|arming|funding|harbou?ring|"
-      rf"sponsoring|aiding|helping) (?:what it described as |what they called )?(?P<b>{G})")
+      rf"sponsoring|aiding|helping) (?:what it described as |what they called )?(?P<b>{G})", 'accus')
 def _accused_support(m, ab, ctx):
     return [Fact("relation", "supports", ab.actors(m["a"]), [b], status="alleged", cameo="112", confidence=0.7)
             for b in typed(ab.actors(m["b"]), *PARTIES)]
 
 
-@rule(rf"(?P<a>{M}) (?:{W}{{0,1}})?(?:embraces|hosts|harbou?rs|shelters|backs) [^⟨]{{0,120}}?including (?P<b>{G})")
+@rule(rf"(?P<a>{M}) (?:{W}{{0,1}})?(?:embraces|hosts|harbou?rs|shelters|backs) [^⟨]{{0,120}}?including (?P<b>{G})", 'including')
 def _embraces(m, ab, ctx):
     return [Fact("relation", "supports", ab.actors(m["a"]), [b], status="alleged" if ctx.quoted else None,
                  confidence=0.55) for b in typed(ab.actors(m["b"]), *PARTIES)]
 
 
-@rule(rf"(?P<a>{M}) and (?P<b>{M}) (?:{W}{{0,4}})?(?:statements?|declarations?|pledges?|expressions?) of mutual support")
+@rule(rf"(?P<a>{M}) and (?P<b>{M}) (?:{W}{{0,4}})?(?:statements?|declarations?|pledges?|expressions?) of mutual support", 'mutual')
 def _mutual(m, ab, ctx):
     a, b = ab.actors(m["a"]), ab.actors(m["b"])
     return [Fact("relation", "supports", a, b, cameo="051", confidence=0.7),
@@ -222,15 +233,15 @@ def _mutual(m, ab, ctx):
             Fact("event", "Statement", a + b, cameo="051", confidence=0.7)]
 
 
-@rule(rf"(?P<a>{G})(?:,? and (?:some |other |several )?[^⟨]{{0,40}}?)? (?:have |had |has )?(?:fought|fighting|fight|"
-      rf"battled|stood) (?:side-by-side|side by side|alongside each other|together|shoulder to shoulder)")
+@rule(rf"(?P<a>{G})(?:,? and (?:some |other |several )?[^⟨]{{0,20}}?(?:{M})?[^⟨]{{0,30}}?)? (?:have |had |has )?(?:fought|fighting|fight|"
+      rf"battled|stood) (?:side-by-side|side by side|alongside each other|together|shoulder to shoulder)", 'side', 'alongside', 'together', 'shoulder')
 def _fought_together(m, ab, ctx):
     actors = typed(ab.actors(m["a"]), "State", "ArmedGroup", "Organization", "PoliticalParty")
     return [Fact("relation", "alliedWith", [x], [y], cameo="050", confidence=0.7)
             for i, x in enumerate(actors) for y in actors[i + 1:]]
 
 
-@rule(rf"(?P<a>{M})(?:'s)? (?:close |key |main |regional |staunch |longtime )?(?:ally|allies|partner) (?P<b>{G})")
+@rule(rf"(?P<a>{M})(?:'s)? (?:close |key |main |regional |staunch |longtime )?(?:ally|allies|partner) (?P<b>{G})", 'ally', 'allies', 'partner')
 def _ally(m, ab, ctx):
     return [Fact("relation", "alliedWith", ab.actors(m["a"]), [b], cameo="050", confidence=0.6)
             for b in typed(ab.actors(m["b"]), *PARTIES)]
@@ -238,7 +249,7 @@ def _ally(m, ab, ctx):
 
 @rule(rf"(?P<a>{M}) (?P<mid>(?:{W}{{0,3}}))(?:improving|improved|improves|restored|restoring|restores|normali[sz]ed|"
       rf"normali[sz]ing|mended|mending|repaired|repairing|patched up|re-established|reestablished) "
-      rf"(?:{W}{{0,2}})?(?:relations|ties|relationship) with (?P<b>{G})")
+      rf"(?:{W}{{0,2}})?(?:relations|ties|relationship) with (?P<b>{G})", 'relations', 'ties', 'relationship')
 def _reconcile(m, ab, ctx):
     if MODAL.search(m["mid"] or ""):
         return []
@@ -250,7 +261,7 @@ def _reconcile(m, ab, ctx):
 
 
 @rule(rf"(?:(?P<a>{M}) (?:{W}{{0,4}}?))?(?:reconcile|mediate between|mediating between|mediated between|broker {W}{{0,2}}between|"
-      rf"patch up {W}{{0,2}}between|end {W}?rift between|bring together) (?P<b>{M}) and (?P<c>{M})")
+      rf"patch up {W}{{0,2}}between|end {W}?rift between|bring together) (?P<b>{M}) and (?P<c>{M})", 'reconcile', 'mediat', 'broker', 'patch up', 'rift', 'bring together')
 def _mediate(m, ab, ctx):
     mediator = ab.actors(m["a"])
     parties = ab.actors(m["b"]) + ab.actors(m["c"])
@@ -261,7 +272,7 @@ def _mediate(m, ab, ctx):
     return facts
 
 
-@rule(rf"(?P<a>{G}) [^⟨]{{0,120}}?\b(?:met|meets|meeting) (?:with )?(?P<b>{G})")
+@rule(rf"(?P<a>{G}) [^⟨]{{0,120}}?\b(?:met|meets|meeting) (?:with )?(?P<b>{G})", 'met', 'meet')
 def _meet(m, ab, ctx):
     a = typed(ab.actors(m["a"]), *PARTIES)
     b = typed(ab.actors(m["b"]), *PARTIES)
@@ -275,7 +286,7 @@ def _meet(m, ab, ctx):
 
 
 @rule(rf"(?:election|appointment|selection|re-election|nomination|choice) of (?P<p>{M}) as (?P<role>[^,.;]{{1,40}}?)"
-      rf"(?=,|\.|;| with| in| and|$)")
+      rf"(?=,|\.|;| with| in| and|$)", ' of ')
 def _election(m, ab, ctx):
     person = typed(ab.actors(m["p"]), "Person")
     if not person:
@@ -289,14 +300,14 @@ def _election(m, ab, ctx):
     return facts
 
 
-@rule(rf"(?:inauguration|swearing-in|sworn in|investiture) (?:of |as )?(?:{W}{{0,3}}?)?(?P<p>{G})")
+@rule(rf"(?:inauguration|swearing-in|sworn in|investiture)(?P<p>[^.;]{{0,60}})", 'inaugura', 'swearing', 'sworn', 'investiture')
 def _inauguration(m, ab, ctx):
-    person = typed(ab.actors(m["p"]), "Person")
+    person = typed(ab.actors(m["p"]), "Person")[:1]
     return [Fact("event", "Inauguration", person, confidence=0.75)] if person else []
 
 
 @rule(rf"(?P<a>{M}) (?:{W}{{0,2}})?(?:moved|relocated|shifted|transferred|moving|relocating) (?:its|their|his|her) "
-      rf"(?:headquarters|base|offices?|leadership|seat) (?P<dir>out of|from|to|away from) (?P<p>{M})")
+      rf"(?:headquarters|base|offices?|leadership|seat) (?P<dir>out of|from|to|away from) (?P<p>{M})", 'headquarters', 'base', 'office', 'leadership', 'seat')
 def _relocation(m, ab, ctx):
     place = ab.mention(m["p"])
     name = place.place_name or place.text
@@ -308,7 +319,7 @@ def _relocation(m, ab, ctx):
     return [relation, event]
 
 
-@rule(rf"(?P<a>{M})[^⟨]{{0,30}}?(?:headquartered|based) in (?P<p>{M})")
+@rule(rf"(?P<a>{M})[^⟨]{{0,30}}?(?:headquartered|based) in (?P<p>{M})", 'headquartered', 'based')
 def _based(m, ab, ctx):
     place = ab.mention(m["p"])
     subject = typed(ab.actors(m["a"]), "Organization", "ArmedGroup", "PoliticalParty", "Media", "Alliance")
@@ -317,27 +328,27 @@ def _based(m, ab, ctx):
 
 
 @rule(rf"(?:(?P<a>{G}) )?(?:{W}{{0,4}}?)(?:imposed|announced|slapped|placed|declared|ordered|tightened) (?:{W}{{0,3}}?)"
-      rf"(?:sanctions|embargo|blockade|closure|ban|boycott)s? (?:{W}{{0,3}}?)(?:on|against|with|of) (?P<b>{G})")
+      rf"(?:sanctions|embargo|blockade|closure|ban|boycott)s? (?:{W}{{0,3}}?)(?:on|against|with|of) (?P<b>{G})", 'sanction', 'embargo', 'blockade', 'closure', 'ban', 'boycott')
 def _sanction(m, ab, ctx):
     return [Fact("event", "Sanction", ab.actors(m["a"]) + ab.actors(m["b"]), cameo="163", confidence=0.7)]
 
 
 @rule(rf"(?P<a>{M}) [^⟨]{{0,80}}?(?:pouring in|poured in|pours in|sent|sending|sends|deployed|deploying|deploys|"
       rf"dispatched) (?:thousands of |hundreds of |more )?(?:[\w-]+ ){{0,3}}?(?:fighters|troops|soldiers|militiamen|"
-      rf"forces|warplanes|jets)")
+      rf"forces|warplanes|jets)", 'fighters', 'troops', 'soldiers', 'militiamen', 'forces', 'warplanes', 'jets')
 def _military(m, ab, ctx):
     actors = typed(ab.actors(re.sub(r"^.*?(?=⟨)", "", m.group(0))) or ab.actors(m["a"]), "State", "ArmedGroup")
     return [Fact("event", "MilitaryAction", actors, cameo="190", confidence=0.6)] if actors else []
 
 
 @rule(rf"(?P<a>{M}) (?:{W}{{0,2}})?(?:voiced|expressed|voices|expresses) (?:{W}{{0,1}})?(?:optimism|concern|hope|"
-      rf"confidence|support|opposition|regret|anger|alarm)")
+      rf"confidence|support|opposition|regret|anger|alarm)", 'voice', 'express')
 def _voiced(m, ab, ctx):
     code = "013" if "optimism" in m.group(0) or "hope" in m.group(0) else "010"
     return [Fact("event", "Statement", ab.actors(m["a"]), cameo=code, confidence=0.7)]
 
 
-@rule(rf"(?:remarks|comments|statement|speech|address) (?:{W}{{0,3}})?by (?:{W}{{0,3}})?(?P<a>{M})")
+@rule(rf"(?:remarks|comments|statement|speech|address) (?:{W}{{0,3}})?by (?:{W}{{0,3}})?(?P<a>{M})", 'remarks', 'comments', 'statement', 'speech', 'address')
 def _remarks(m, ab, ctx):
     return [Fact("event", "Statement", ab.actors(m["a"]), cameo="010", confidence=0.65)]
 
@@ -353,14 +364,14 @@ def _title_before(m, ab, ctx):
     return [_role_fact(person, org, m["t"])]
 
 
-@rule(rf"(?P<t>(?:(?:senior|top|deputy|former|acting|chief|vice) )*(?:{TITLES})) of (?P<o>{M}),? (?P<p>{M})")
+@rule(rf"(?P<t>(?:(?:senior|top|deputy|former|acting|chief|vice) )*(?:{TITLES})) of (?P<o>{M}),? (?P<p>{M})", ' of ')
 def _title_of(m, ab, ctx):
     person = typed(ab.actors(m["p"]), "Person")
     org = [a for a in ab.actors(m["o"]) if a.type not in ("Person", "Media")]
     return [_role_fact(person, org, m["t"])] if person and org else []
 
 
-@rule(rf"(?P<p>{M}), (?:the |a |an )?(?:senior |top |former )?(?P<o>{M}) (?P<t>(?:senior |top |deputy )?(?:{TITLES}))\b")
+@rule(rf"(?P<p>{M}), (?:the |a |an )?(?:senior |top |former )?(?P<o>{M}) (?P<t>(?:senior |top |deputy )?(?:{TITLES}))\b", ', ')
 def _title_apposition(m, ab, ctx):
     person = typed(ab.actors(m["p"]), "Person")
     org_mention = ab.mention(m["o"])
@@ -392,7 +403,11 @@ def facts_in(ab: Abstract, main_alliance, quoted: bool) -> list[Fact]:
     ctx = Context(ab, main_alliance, [a for m in ab.mentions if not m.locative for a in (m.group or [m.actor]) if a],
                   quoted)
     out = []
-    for regex, fn in RULES:
+    if "⟨" not in ab.text:
+        return out
+    for regex, cues, fn in RULES:
+        if cues and not any(map(ab.text.__contains__, cues)):
+            continue
         for match in regex.finditer(ab.text):
             out.extend(f for f in fn(match, ab, ctx) if f.subject or f.kind == "event")
     return out

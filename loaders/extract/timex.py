@@ -69,9 +69,25 @@ def _before(published, month, day):
     return candidate
 
 
+_MONTH_ANY = re.compile(rf"\b{_MONTH}\b", re.I)
+_WEEKDAY_ANY = re.compile(rf"\b{_WEEKDAY}\b", re.I)
+_YEAR_ANY = re.compile(r"(?:19|20)\d\d")
+_CUES = {
+    "dmy": "month", "mdy": "month", "dm": "month", "md": "month", "my": "month", "weekday": "weekday",
+    "year": "year", "bareyear": "year", "relday": ("yesterday", "today", "tonight"),
+    "relunit": ("week", "month", "year"), "thismonth": ("month",), "recent": ("recent",),
+}
+
+
 def find_time(sentence: str, published: dt.date | None) -> tuple[str, str | None] | None:
     """(the words as written, ISO date or None) for the first time expression, or None."""
+    low = sentence.lower()
+    present = {"month": bool(_MONTH_ANY.search(sentence)), "weekday": bool(_WEEKDAY_ANY.search(sentence)),
+               "year": bool(_YEAR_ANY.search(sentence))}
     for regex, kind in PATTERNS:
+        cue = _CUES[kind]
+        if not (present[cue] if isinstance(cue, str) else any(map(low.__contains__, cue))):
+            continue
         match = regex.search(sentence)
         if match:
             return match.group(0).strip(), _resolve(kind, match, published)
