@@ -79,7 +79,7 @@ def claims_to_graph(doc: ClaimsDoc, ids: Ids) -> tuple[URIRef, Graph]:
         for sentence in prov.sentences:
             g.add((node, GK.sentence, Literal(sentence)))
         if prov.confidence is not None:
-            g.add((node, GK.confidence, Literal(round(float(prov.confidence), 3), datatype=XSD.decimal)))
+            g.add((node, GK.confidence, Literal(f"{float(prov.confidence):.3f}", datatype=XSD.decimal)))
 
     def when(node, item, *fields):
         if item.time:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from geokg.loaders import claims
+from geokg.loaders import article, claims
 from geokg.loaders.errors import LoadError, Problem
 from geokg.loaders.model import ClaimsDoc
 
@@ -24,6 +24,7 @@ def _parse_claims(data: bytes, name: str) -> ClaimsDoc:
 
 FORMATS: tuple[SourceFormat, ...] = (
     SourceFormat("claims", (".yaml", ".yml", ".json"), _parse_claims),
+    SourceFormat("article", (".txt", ".text", ".html", ".htm"), article.parse_article),
 )
 
 

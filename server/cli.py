@@ -31,9 +31,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"geokg {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    load = commands.add_parser("load", parents=[common], help="load claims files (all or nothing)")
-    load.add_argument("paths", nargs="+", metavar="PATH", help="claims files (.yaml, .yml, .json)")
+    load = commands.add_parser("load", parents=[common], help="load claims files or articles (all or nothing)")
+    load.add_argument("paths", nargs="+", metavar="PATH",
+                      help="claims files (.yaml, .yml, .json) or articles (.txt, .html), which are extracted first")
+    load.add_argument("--review-dir", help="where extracted claims files are written for review "
+                                           "(default: STORE-claims next to the store)")
     load.set_defaults(run=cmd_load)
+
+    extract = commands.add_parser("extract", help="extract a claims file from an article (text or HTML)")
+    extract.add_argument("article", metavar="ARTICLE")
+    extract.add_argument("-o", "--output", help="claims file to write (default: standard output)")
+    extract.set_defaults(run=cmd_extract)
 
     serve = commands.add_parser("serve", parents=[common], help="serve the SPARQL endpoint and entity pages")
     serve.add_argument("--host", default="127.0.0.1")
@@ -62,6 +70,45 @@ def _open(args):
     return open_store(None if args.store == MEMORY else args.store)
 
 
+def claims_yaml(claims: dict, source: str) -> str:
+    """A claims document as reviewable YAML with a note on where it came from."""
+    import yaml
+
+    head = (f"# Extracted by geokg {__version__} from {source}.\n"
+            "# Review and correct it, then load it with `geokg load` (see the README's claims file section).\n")
+    return head + yaml.safe_dump(claims, sort_keys=False, allow_unicode=True, width=110)
+
+
+def cmd_extract(args) -> int:
+    from geokg.loaders.article import extract_claims
+    from geokg.loaders.pipeline import read_source
+
+    text = claims_yaml(extract_claims(read_source(Path(args.article)), args.article), args.article)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _write_reviews(args) -> None:
+    """Write the claims extracted from each article next to the store, for a person to review."""
+    from geokg.loaders.article import extract_claims
+    from geokg.loaders.pipeline import read_source
+    from geokg.loaders.registry import format_for
+
+    articles = [Path(p) for p in args.paths if format_for(p).name == "article"]
+    if not articles:
+        return
+    review = Path(args.review_dir) if args.review_dir else (
+        Path("geokg-claims") if args.store == MEMORY else Path(f"{args.store.rstrip('/')}-claims"))
+    review.mkdir(parents=True, exist_ok=True)
+    for path in articles:
+        target = review / (path.stem + ".yaml")
+        target.write_text(claims_yaml(extract_claims(read_source(path), str(path)), str(path)), encoding="utf-8")
+        print(f"extracted {path} -> {target} (review it, then `geokg load {target}` to replace)")
+
+
 def cmd_load(args) -> int:
     from tqdm import tqdm
 
@@ -72,6 +119,7 @@ def cmd_load(args) -> int:
     with tqdm(total=len(args.paths), unit="file", desc="checking", disable=len(args.paths) < 2,
               file=sys.stderr) as bar:
         loaded = load_paths(store, args.paths, Ids(check_base(args.base)), progress=bar.update)
+    _write_reviews(args)
     for item in loaded:
         print(f"loaded {item.path}: {item.triples} triples into <{item.graph}>")
     print(f"{store.describe()}: {len(store)} triples (was {before})")

@@ -4,6 +4,7 @@ Deterministic and rule-based: a gazetteer built from the PETRARCH/Phoenix dictio
 introduces itself, and a lexicon of verb and noun patterns with CAMEO codes. Nothing is downloaded.
 """
 
+import re
 from collections import defaultdict
 
 from geokg.loaders.extract import gazetteer
@@ -48,7 +49,21 @@ def extract(text: str, name: str, is_html: bool = False) -> dict:
     for m in mentions:
         if m.actor and m.role in EVIDENCE_ROLES and not m.locative:
             out.use(m.actor)
-    return out.document()
+    doc = out.document()
+    if article.body.strip() and not looks_english(article.body):
+        doc["warnings"] = ["the text does not look like English; geokg's extraction rules are for English news"]
+    return doc
+
+
+_ENGLISH = frozenset("the of and to in a is that for on with as was by said it from at his has have are were".split())
+
+
+def looks_english(text: str) -> bool:
+    """True when common English function words make up a normal share of the first few thousand words."""
+    words = re.findall(r"[^\W\d_]+", text[:20000].lower())
+    if len(words) < 5:
+        return True
+    return sum(w in _ENGLISH for w in words) / len(words) > 0.12
 
 
 class _Output:
@@ -87,7 +102,7 @@ class _Output:
                 for field, value in (("role", fact.role), ("status", fact.status)):
                     if value and field not in item:
                         item[field] = value
-                if when and "time" not in item:
+                if when and fact.time_field and "time" not in item:
                     item["time"] = when[0]
                     if when[1]:
                         item[fact.time_field] = when[1]

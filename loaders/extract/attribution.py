@@ -25,6 +25,7 @@ ANON = re.compile(r"\b(a source|sources|an official|officials|diplomats?|a diplo
                   r"analysts?|observers|insiders|envoys|people familiar|residents|witnesses)\b", re.I)
 SPEECH_CUE = re.compile(rf"\b{SPEECH}\b|according to|stating|saying")
 BELIEVED_CUE = re.compile(r"(?:believed|thought|understood|said|reported|alleged|suspected) to\b")
+ACCORDING = re.compile(r",?\s*according to (?P<src>[^,.]+)[,.]?")
 PRONOUN = re.compile(r"^(?:he|she)$", re.I)
 STATE_AGENCY = re.compile(r"\b(?:state|official|government) (?:news agency|media|television|tv)\b", re.I)
 
@@ -202,6 +203,16 @@ class Attributor:
         if m:
             return ClaimFact(_clean(f"{m['who']} {m['c']}".strip()), False, [], None, hedge=m["h"].rsplit(" ", 1)[0],
                              verb="believed", confidence=0.5)
+        m = ACCORDING.search(text) if "according to" in low else None
+        if m:
+            # "X did not restore ties, according to Reuters": the outlet is the only source the text names.
+            source, _ = self.channel(sentence, text, m.span("src"))
+            content = (text[:m.start()] + text[m.end():]).strip(" ,.")
+            if source is not None and len(content) > 12:
+                fact = ClaimFact(_clean(content), False, [source], None, hedge=f"according to {m['src']}",
+                                 verb="according", confidence=0.55)
+                fact.channel = source
+                return fact
         return None
 
     def _subjects(self, sentence, text):

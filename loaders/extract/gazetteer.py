@@ -8,6 +8,8 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data" / "gazetteer.tsv"
 PRIORITY = {"state": 0, "group": 1, "igo": 2, "media": 2, "known": 3, "person": 4}
 DEMONYM = re.compile(r"(an|ian|ese|ish|i|ic|ean|ite)$")
+# Endings no city name has: British, French, Dutch, Swiss, Greek, Czech, Emirati.
+DEMONYM_ONLY = re.compile(r"(ish|ese|ch|ss|eek|ati)$")
 # Words that open sentences or name things in any article; never an actor on their own.
 COMMON = frozenset("""
 a about after again against all also although an and another any are as at back be because been before being
@@ -113,19 +115,27 @@ class Gazetteer:
             kind, typ, code, name, aliases = (line.split("\t") + [""])[:5]
             entry = Entry(kind, typ, code, name)
             self._add(key_of(name), Form(entry, "name"))
-            for alias in filter(None, aliases.split("|")):
-                self._add(key_of(alias), Form(entry, self._role(entry, alias)))
+            aliases = [a for a in aliases.split("|") if a]
+            singles = [a.lower() for a in aliases if "_" not in a] + [name.lower()]
+            for alias in aliases:
+                self._add(key_of(alias), Form(entry, self._role(entry, alias, singles)))
         self.first_names -= COMMON
 
     @staticmethod
-    def _role(entry: Entry, alias: str) -> str:
+    def _role(entry: Entry, alias: str, singles=()) -> str:
         if entry.kind != "state":
             return "name"
         words = alias.split("_")
-        if len(words) == 1 and DEMONYM.search(alias.lower()) and alias[:3].lower() == entry.name[:3].lower():
+        low = alias.lower()
+        if len(words) == 1 and (
+                DEMONYM_ONLY.search(low)
+                or DEMONYM.search(low) and (low[:3] == entry.name[:3].lower()
+                                            or any(low.startswith(s) and len(low) > len(s) for s in singles))):
             return "demonym"
         if len(words) == 1 and alias.replace(".", "").isupper() and len(alias.replace(".", "")) <= 3:
             return "name"
+        if re.search(r"(^|_)(CITY|PROVINCE|REGION|DISTRICT|GOVERNORATE|STRIP|BANK)(_|$)", alias):
+            return "place"
         if entry.name.split()[0].upper() in alias:
             return "name"
         return "place"

@@ -82,7 +82,7 @@ class Actor:
     def display_name(self) -> str:
         """The name the text uses most, so that names read as the article wrote them."""
         if self.names:
-            return max(self.names.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+            return max(self.names.items(), key=lambda kv: (kv[1], kv[0] == self.name, -len(kv[0])))[0]
         return self.name
 
     def aliases(self) -> list[str]:
@@ -242,8 +242,10 @@ class MentionFinder:
                 break
             if j > i and gap.strip() == "-" and keys[j - 1] not in RUN_PARTICLES:
                 break
-            if j > i and self.g.longest(keys, j) and key not in RUN_PARTICLES:
-                break
+            if j > i and key not in RUN_PARTICLES and keys[j - 1] not in RUN_PARTICLES:
+                hit = self.g.longest(keys, j)
+                if hit and hit[1].role != "place" and hit[1].entry.type != "Person":
+                    break
             if tok[:1].isupper() or (key in RUN_PARTICLES and j + 1 < len(toks) and toks[j + 1][2][:1].isupper()) or (
                     key in ("of", "the") and j + 1 < len(toks) and toks[j + 1][2][:1].isupper() and j > i):
                 j += 1
@@ -256,12 +258,17 @@ class MentionFinder:
             return None
         words = [t for _, _, t in toks[i:j]]
         lows = [k for k in keys[i:j]]
-        # Titles at the front of a name ("Secretary General Jens Stoltenberg") are not part of it.
+        # Titles at the front of a name ("Secretary General Jens Stoltenberg") are not part of it, and
+        # what stands before a title ("Swedish Prime Minister") is a run of its own.
         t = 0
         while t < len(lows) - 1 and lows[t] in TITLE_WORDS:
             t += 1
         if t:
             return t, None
+        inner = next((k for k in range(1, len(lows) - 1) if lows[k] in TITLE_WORDS and lows[k - 1] not in TITLE_WORDS
+                      and lows[k - 1] not in RUN_PARTICLES), None)
+        if inner:
+            return inner, None
         start, end = toks[i][0], toks[j - 1][1]
         at_start = self.body[max(0, start - 3):start].strip() in ("", '"', "“", "(", "[", "'") or start == 0
         if n == 1 and (lows[0] in COMMON or lows[0] in TITLE_WORDS):
@@ -291,7 +298,8 @@ class MentionFinder:
         return n, Mention(start, end, text, actor, "name", 0)
 
     def _type(self, words, lows, before, after):
-        n = len(words)
+        # Particles (al, bin) do not count towards a name's length: "Tamim bin Hamad al-Thani" has three parts.
+        n = len([w for w in lows if w not in RUN_PARTICLES]) or len(words)
         if n == 1 and lows[0] in self.surnames:
             return "Person"
         if lows[-1] in MEDIA_WORDS and n > 1:

@@ -33,7 +33,7 @@ class Fact:
     role: str | None = None
     status: str | None = None
     place: str | None = None
-    time_field: str = "date"  # which field the sentence's date fills: date, start or end
+    time_field: str | None = "date"  # which field the sentence's date fills: date, start, end, or none
     cameo: str | None = None
     confidence: float = 0.7
 
@@ -241,20 +241,22 @@ def _fought_together(m, ab, ctx):
             for i, x in enumerate(actors) for y in actors[i + 1:]]
 
 
-@rule(rf"(?P<a>{M})(?:'s)? (?:close |key |main |regional |staunch |longtime )?(?:ally|allies|partner) (?P<b>{G})", 'ally', 'allies', 'partner')
+@rule(rf"(?P<a>{M})(?:'s|, (?:a |an |the )?)(?:close |key |main |regional |staunch |longtime )?(?:ally|allies|partner)"
+      rf"(?: of)? (?P<b>{G})", 'ally', 'allies', 'partner')
 def _ally(m, ab, ctx):
     return [Fact("relation", "alliedWith", ab.actors(m["a"]), [b], cameo="050", confidence=0.6)
             for b in typed(ab.actors(m["b"]), *PARTIES)]
 
 
-@rule(rf"(?P<a>{M}) (?P<mid>(?:{W}{{0,3}}))(?:improving|improved|improves|restored|restoring|restores|normali[sz]ed|"
-      rf"normali[sz]ing|mended|mending|repaired|repairing|patched up|re-established|reestablished) "
+@rule(rf"(?P<a>{G}) (?P<mid>(?:{W}{{0,3}}))(?:improving|improved|improves|improve|restored|restoring|restores|restore|"
+      rf"normali[sz]ed|normali[sz]ing|normali[sz]e|mended|mending|mend|repaired|repairing|repair|patched up|"
+      rf"re-established|reestablished) "
       rf"(?:{W}{{0,2}})?(?:relations|ties|relationship) with (?P<b>{G})", 'relations', 'ties', 'relationship')
 def _reconcile(m, ab, ctx):
     if MODAL.search(m["mid"] or ""):
         return []
-    facts = [Fact("relation", "reconciledWith", ab.actors(m["a"]), [b], cameo="054", confidence=0.65)
-             for b in typed(ab.actors(m["b"]), *PARTIES)]
+    facts = [Fact("relation", "reconciledWith", [a], [b], cameo="054", confidence=0.65)
+             for a in ab.actors(m["a"]) for b in typed(ab.actors(m["b"]), *PARTIES)]
     if re.search(r"restored|normali[sz]ed|re-?established", m.group(0)):
         facts.append(Fact("event", "DiplomaticRestoration", ab.actors(m["a"]) + ab.actors(m["b"]), cameo="054"))
     return facts
@@ -276,6 +278,10 @@ def _mediate(m, ab, ctx):
 def _meet(m, ab, ctx):
     a = typed(ab.actors(m["a"]), *PARTIES)
     b = typed(ab.actors(m["b"]), *PARTIES)
+    titled = re.match(rf" (?:{W}{{1,3}}?)(?P<p>{M})", ctx.abstract.text[m.end():])
+    if titled and ab.mention(m["b"]).role in ("affiliation", "demonym"):
+        # "met Swedish Prime Minister Ulf Kristersson": the person, not the adjective, is who was met.
+        b = typed(ab.actors(titled["p"]), "Person") or b
     if not a or not b:
         return []
     place = re.search(rf"(?:visiting|in|at) (?P<p>{M})", ctx.abstract.text[m.end():])
@@ -385,7 +391,9 @@ def _role_fact(person, org, title) -> Fact:
     title = re.sub(r"\s+", " ", title).strip()
     core = re.sub(r"^(?:(?:senior|top|deputy|former|acting|vice) )+", "", title)
     leader = core in LEADER_ROLES or core.replace("-", " ") in LEADER_ROLES
-    return Fact("relation", "leaderOf" if leader else "memberOf", person, org, role=title, confidence=0.8)
+    # A title holds when the article is written; the sentence's date belongs to the event it reports.
+    return Fact("relation", "leaderOf" if leader else "memberOf", person, org, role=title, time_field=None,
+                confidence=0.8)
 
 
 @dataclass
@@ -409,5 +417,12 @@ def facts_in(ab: Abstract, main_alliance, quoted: bool) -> list[Fact]:
         if cues and not any(map(ab.text.__contains__, cues)):
             continue
         for match in regex.finditer(ab.text):
-            out.extend(f for f in fn(match, ab, ctx) if f.subject or f.kind == "event")
+            negated = bool(NEGATION.search(match.group(0))) and not ALLEGATION.search(match.group(0))
+            for fact in fn(match, ab, ctx):
+                if negated and fact.kind == "event":
+                    continue  # an event the sentence denies did not happen
+                if negated and fact.status is None:
+                    fact.status = "negated"
+                if fact.subject or fact.kind == "event":
+                    out.append(fact)
     return out

@@ -12,6 +12,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SMALL = {"of", "the", "and", "for", "in", "on", "de", "du", "al", "bin", "ibn", "el", "van", "von", "da", "a"}
 ALLIANCE_WORDS = ("TREATY_ORGANIZATION", "ALLIANCE", "PACT", "COALITION", "AXIS")
+# Demonyms the dictionaries lack, written by hand.
+DEMONYMS = {"SWE": ["SWEDISH"], "RUS": ["RUSSIAN", "RUSSIANS"], "KOR": ["SOUTH_KOREAN"], "PRK": ["NORTH_KOREAN"],
+            "FIN": ["FINNISH"], "NOR": ["NORWEGIAN"], "POL": ["POLISH"], "ESP": ["SPANISH"], "PRT": ["PORTUGUESE"],
+            "DEU": ["GERMAN"], "GBR": ["BRITISH"], "CHN": ["CHINESE"], "JPN": ["JAPANESE"], "ITA": ["ITALIAN"]}
 # Display names where the dictionary's entry name is not the one news uses.
 DISPLAY = {"USA": "United States", "GBR": "United Kingdom", "RUS": "Russia", "PRK": "North Korea",
            "KOR": "South Korea", "COD": "Democratic Republic of the Congo"}
@@ -76,7 +80,7 @@ def usable(name: str) -> bool:
 
 def build(src: Path) -> list[str]:
     rows = []
-    first_names, states = set(), set()
+    first_names, states = set(), {}
     for names, codes, comment in entries(src / "Phoenix.Countries.actors.txt"):
         names = [n for n in names if usable(n)]
         if not names:
@@ -84,9 +88,14 @@ def build(src: Path) -> list[str]:
         # A country entry carries a bare three-letter code (sometimes date-bounded, as for Lithuania);
         # the first such entry per code is the country, later ones are regions or old regimes.
         state = next((c for c in codes if re.fullmatch(r"[A-Z]{3}", c)), None)
-        if state and state not in states and "CountryInfo" not in comment:
-            states.add(state)
-            rows.append(("state", "State", state, DISPLAY.get(state, display(names[0])), names[1:]))
+        if state and "CountryInfo" not in comment:
+            if state not in states:
+                states[state] = ("state", "State", state, DISPLAY.get(state, display(names[0])),
+                                 names[1:] + [d for d in DEMONYMS.get(state, []) if d not in names])
+                rows.append(states[state])
+            elif names[0][:4] == states[state][3].upper()[:4]:
+                # A second entry for the same country (RUSSIAN_FEDERATION after RUSSIA) adds its aliases.
+                states[state][4].extend(n for n in names if n not in states[state][4])
         elif any(re.fullmatch(r"[A-Z]{3}(GOV|ELI|MIL|LEG|JUD|OPP)\w*", c) for c in codes) and "CountryInfo" in comment:
             if 2 <= len(words(names[0])) <= 4:
                 first_names.add(words(names[0])[0])
