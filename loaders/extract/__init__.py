@@ -111,7 +111,11 @@ class _Output:
         participants = [self.use(a).key for a in fact.subject] or []
         if not participants:
             return
-        key = (fact.label, frozenset(participants), when[1] if when else None)
+        date = when[1] if when else None
+        key = (fact.label, frozenset(participants))
+        # The same kind of event among the same actors is one event, unless two dates tell them apart.
+        same = [k for k in self.events if k[:2] == key and (k[2] is None or date is None or k[2] == date)]
+        key = same[0] if same else key + (date,)
         item = self.events.setdefault(key, {"type": fact.label, "participants": participants})
         if when and "time" not in item:
             item["time"] = when[0]
@@ -138,7 +142,8 @@ class _Output:
             item["channel"] = self.use(claim.channel).key
         elif claim.channel_name:
             item["channel"] = claim.channel_name
-        about = [m.actor for m in here if m.actor and not m.locative and m.actor.key and m.text in claim.content]
+        about = [m.actor for m in here if m.actor and not m.locative and m.role in EVIDENCE_ROLES
+                 and m.text in claim.content]
         if about:
             item["about"] = list(dict.fromkeys(self.use(a).key for a in about))
         self._provenance(item, sentence, claim.confidence, "010")
@@ -148,7 +153,7 @@ class _Output:
             event = {"type": "Statement", "participants": [a.key for a in institutional]}
             if claim.channel is not None:
                 event["participants"].append(claim.channel.key)
-            key = ("Statement", frozenset(event["participants"]), None)
+            key = ("Statement", frozenset(event["participants"]), "claim")
             self.events.setdefault(key, event)
             self._provenance(self.events[key], sentence, 0.6, "010")
 

@@ -55,6 +55,7 @@ RUN_PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "de", "van", "von", 
 CREDIT = re.compile(r"^\(?\s*(?:\(?(?:additional )?(?:reporting|editing|writing|compiled|produced) by\b|[^()]*/[^()]*\)$)"
                     r"|^\[?\s*click to enlarge|^agencies contributed|^\d+ min read$", re.I)
 MEDIA_PHRASE = re.compile(r"\b([A-Z][a-z]+(?: and [A-Z][a-z]+)?) (media|press)\b")
+GROUP_PHRASE = re.compile(r"\b([A-Z][a-z]+) (militias?|rebels|militants|insurgents|fighters)\b")
 BACKED = re.compile(r"\b([A-Z][\w]+)-(backed|sponsored|supported|funded) (militants|militias|militia|rebels|fighters|forces|"
                     r"groups|proxies)\b")
 
@@ -114,6 +115,7 @@ class MentionFinder:
         self.actors: dict[str, Actor] = {}
         self.surnames: dict[str, Actor] = {}
         self.mentions: list[Mention] = []
+        self.descriptive: set[str] = set()
 
     def actor(self, name: str, typ: str, code: str = "", position: int = 0) -> Actor:
         key = re.sub(r"[^\w]+", " ", name.lower()).strip()
@@ -145,11 +147,23 @@ class MentionFinder:
                 actor.evidence = True
                 actor.add_form(match.group(0), named=True)
                 early.append(Mention(s, e, match.group(0), actor, "name", sentence.index))
+        for match in GROUP_PHRASE.finditer(text):
+            # An unknown name before a group noun ("the Houthi militia") names an armed group.
+            word = match.group(1).lower()
+            if word in COMMON or self.g.forms.get((word,)) or match.start() == 0:
+                continue
+            s, e = sentence.start + match.start(), sentence.start + match.end()
+            actor = self.actor(match.group(0), "ArmedGroup", position=s)
+            actor.evidence = True
+            actor.add_form(match.group(0), named=True)
+            self.descriptive.add(actor.key)
+            early.append(Mention(s, e, match.group(0), actor, "name", sentence.index))
         for match in BACKED.finditer(text):
             s, e = sentence.start + match.start(), sentence.start + match.end()
             actor = self.actor(match.group(0), "ArmedGroup", position=s)
             actor.evidence = True
             actor.add_form(match.group(0), named=True)
+            self.descriptive.add(actor.key)
             early.append(Mention(s + match.start(2) - match.start(), e, match.group(0)[match.start(2) - match.start():],
                                  actor, "name", sentence.index))
         self.mentions.extend(early)
@@ -426,9 +440,15 @@ class MentionFinder:
         return best
 
     def _last(self, position, kinds):
-        """The actor of the nearest earlier mention of one of ``kinds`` (within a few hundred mentions)."""
+        """The actor a reference back most likely means: among earlier mentions of ``kinds`` (a few hundred
+        back), the one named most often, the nearest on a tie; descriptive groups ("Shia militia") only
+        when nothing else fits."""
         k = bisect.bisect_left(self._starts, position)
-        for m in reversed(self._index[max(0, k - 300):k]):
+        counts, order = {}, {}
+        for rank, m in enumerate(reversed(self._index[max(0, k - 300):k])):
             if m.actor.type in kinds:
-                return m.actor
-        return None
+                counts[m.actor] = counts.get(m.actor, 0) + 1
+                order.setdefault(m.actor, rank)
+        if not counts:
+            return None
+        return max(counts, key=lambda a: (a.key not in self.descriptive, counts[a], -order[a]))

@@ -77,9 +77,10 @@ def abstract(body: str, sentence, mentions: list[Mention]) -> Abstract:
         kept.append(m)
         cursor = m.end
     parts.append(body[cursor:sentence.end].lower())
-    text = re.sub(r"\s+", " ", "".join(parts))
+    text = re.sub(r"\s+", " ", "".join(parts)).lower()
     text = re.sub(r"['‘’\"“”\[\(] ?(⟨\d+⟩) ?['‘’\"“”\]\)]", r"\1", text)
     text = re.sub(r"\bthe (?=⟨)", "", text)
+    text = re.sub(r"(?<=⟩) ?- ?(?=⟨)", "-", text)
     text = re.sub(r"- (?=⟨)", "-", text)
     text = re.sub(r"(?<=⟩) -(?=[a-z])", "-", text)
     text = re.sub(r" ([,.;:])", r"\1", text)
@@ -150,7 +151,7 @@ def _apply(m, ab, ctx):
 
 
 @rule(rf"(?P<a>{G}) (?:has |have |had )?(?:since )?(?:moved away from|left|quit|withdrew from|withdrawn from|"
-      rf"pulled out of|exited|broke away from|abandoned|turned its back on) (?:(?P<x>{M})|{AXIS})", 'away', 'left', 'quit', 'withdr', 'pulled', 'exited', 'abandon', 'back on')
+      rf"pulled out of|exited|broke away from|abandoned|turned its back on) (?:{AXIS}|(?P<x>{M}))", 'away', 'left', 'quit', 'withdr', 'pulled', 'exited', 'abandon', 'back on')
 def _leave(m, ab, ctx):
     target = typed(ab.actors(m["x"]), "Alliance") if m["x"] else ([ctx.main_alliance] if ctx.main_alliance else [])
     return [Fact("relation", "leftAlliance", [a], target, confidence=0.7) for a in ab.actors(m["a"])] if target else []
@@ -160,6 +161,14 @@ def _leave(m, ab, ctx):
 def _led(m, ab, ctx):
     target = ab.actors(m["x"]) or ([ctx.main_alliance] if ctx.main_alliance else [])
     return [Fact("relation", "leaderOf", ab.actors(m["a"]), target, confidence=0.6)] if target else []
+
+
+@rule(rf"(?P<a>{M})-(?P<b>{M})", "-")
+def _backed(m, ab, ctx):
+    group = ab.mention(m["b"])
+    if not re.search(r"-(backed|sponsored|supported|funded) ", group.actor.name if group.actor else ""):
+        return []
+    return [Fact("relation", "supports", ab.actors(m["a"]), [group.actor], cameo="070", confidence=0.7)]
 
 
 @rule(rf"anti-(?P<b>{M}) (?:{W}{{0,2}})?(?:axis|alliance|bloc|coalition|front)", 'anti-')
@@ -340,11 +349,11 @@ def _sanction(m, ab, ctx):
 
 
 @rule(rf"(?P<a>{M}) [^⟨]{{0,80}}?(?:pouring in|poured in|pours in|sent|sending|sends|deployed|deploying|deploys|"
-      rf"dispatched) (?:thousands of |hundreds of |more )?(?:[\w-]+ ){{0,3}}?(?:fighters|troops|soldiers|militiamen|"
+      rf"dispatched) (?:thousands of |hundreds of |more )?(?:{M} )?(?:[\w-]+ ){{0,3}}?(?:fighters|troops|soldiers|militiamen|"
       rf"forces|warplanes|jets)", 'fighters', 'troops', 'soldiers', 'militiamen', 'forces', 'warplanes', 'jets')
 def _military(m, ab, ctx):
-    actors = typed(ab.actors(re.sub(r"^.*?(?=⟨)", "", m.group(0))) or ab.actors(m["a"]), "State", "ArmedGroup")
-    return [Fact("event", "MilitaryAction", actors, cameo="190", confidence=0.6)] if actors else []
+    actors = typed(ctx.sentence_actors[:1] + ab.actors(m.group(0)), "State", "ArmedGroup")
+    return [Fact("event", "MilitaryAction", list(dict.fromkeys(actors)), cameo="190", confidence=0.6)] if actors else []
 
 
 @rule(rf"(?P<a>{M}) (?:{W}{{0,2}})?(?:voiced|expressed|voices|expresses) (?:{W}{{0,1}})?(?:optimism|concern|hope|"
@@ -359,15 +368,15 @@ def _remarks(m, ab, ctx):
     return [Fact("event", "Statement", ab.actors(m["a"]), cameo="010", confidence=0.65)]
 
 
-@rule(rf"(?P<o>{M}) (?P<t>(?:(?:senior|top|deputy|former|acting|chief|vice|foreign|defen[cs]e|interior|prime) )*"
-      rf"(?:{TITLES})) (?P<p>{M})")
+@rule(rf"(?P<pre>(?:senior|top|deputy|former|acting) )?(?P<o>{M}) (?P<t>(?:(?:senior|top|deputy|former|acting|chief|vice|"
+      rf"foreign|defen[cs]e|interior|prime) )*(?:{TITLES})) (?P<p>{M})")
 def _title_before(m, ab, ctx):
     person = typed(ab.actors(m["p"]), "Person")
     org_mention = ab.mention(m["o"])
     org = [a for a in ab.actors(m["o"]) if a.type != "Person" and a.type != "Media"]
     if not person or not org or org_mention.locative:
         return []
-    return [_role_fact(person, org, m["t"])]
+    return [_role_fact(person, org, (m["pre"] or "") + m["t"])]
 
 
 @rule(rf"(?P<t>(?:(?:senior|top|deputy|former|acting|chief|vice) )*(?:{TITLES})) of (?P<o>{M}),? (?P<p>{M})", ' of ')

@@ -118,6 +118,8 @@ def read_article(text: str, name: str, is_html: bool = False) -> Article:
 
 
 _TERMINAL = re.compile(r"[.!?:\"”’)\]]\s*$")
+# A line that ends like this is wrapped mid-sentence, however short it is.
+_CONTINUES = re.compile(r"(?:,|\b(?:the|a|an|and|or|of|to|in|on|at|by|for|with|from|as|that|its|their|his|her))$", re.I)
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Capt|Sgt|Rep|Sen|Gov|St|Jr|Sr|Inc|Ltd|Co|Corp|No|vs|etc|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z])\.$")
@@ -142,7 +144,7 @@ def _blocks(body: str):
         prev_end = line_end
         # A line that ends a sentence, or a short line without punctuation (a heading, a dateline),
         # closes its block; a long line without punctuation is a soft wrap.
-        if _TERMINAL.search(stripped) or len(stripped) < 40:
+        if _TERMINAL.search(stripped) or (len(stripped) < 40 and not _CONTINUES.search(stripped)):
             yield start, prev_end
             start = None
     if start is not None:
