@@ -56,8 +56,13 @@ CREDIT = re.compile(r"^\(?\s*(?:\(?(?:additional )?(?:reporting|editing|writing|
                     r"|^\[?\s*click to enlarge|^agencies contributed|^\d+ min read$", re.I)
 MEDIA_PHRASE = re.compile(r"\b([A-Z][a-z]+(?: and [A-Z][a-z]+)?) (media|press)\b")
 GROUP_PHRASE = re.compile(r"\b([A-Z][a-z]+) (militias?|rebels|militants|insurgents|fighters)\b")
+GROUP_CUE = re.compile(r"militia|rebels|militants|insurgents|fighters")
 BACKED = re.compile(r"\b([A-Z][\w]+)-(backed|sponsored|supported|funded) (militants|militias|militia|rebels|fighters|forces|"
                     r"groups|proxies)\b")
+
+
+_NON_WORD = re.compile(r"[^\w]+")
+_KEYS: dict[str, str] = {}
 
 
 @dataclass(eq=False)
@@ -118,7 +123,9 @@ class MentionFinder:
         self.descriptive: set[str] = set()
 
     def actor(self, name: str, typ: str, code: str = "", position: int = 0) -> Actor:
-        key = re.sub(r"[^\w]+", " ", name.lower()).strip()
+        key = _KEYS.get(name)
+        if key is None:
+            key = _KEYS[name] = _NON_WORD.sub(" ", name.lower()).strip()
         found = self.actors.get(key)
         if found is None:
             found = Actor(key, name, typ, code, first=position)
@@ -140,14 +147,14 @@ class MentionFinder:
             return
         text = body[sentence.start:sentence.end]
         early = []
-        for match in MEDIA_PHRASE.finditer(text):
+        for match in (MEDIA_PHRASE.finditer(text) if " media" in text or " press" in text else ()):
             if self.g.forms.get((norm(match.group(1).split()[0]),)) or match.group(1).split()[0].lower() not in COMMON:
                 s, e = sentence.start + match.start(), sentence.start + match.end()
                 actor = self.actor(match.group(0), "Media", position=s)
                 actor.evidence = True
                 actor.add_form(match.group(0), named=True)
                 early.append(Mention(s, e, match.group(0), actor, "name", sentence.index))
-        for match in GROUP_PHRASE.finditer(text):
+        for match in (GROUP_PHRASE.finditer(text) if GROUP_CUE.search(text) else ()):
             # An unknown name before a group noun ("the Houthi militia") names an armed group.
             word = match.group(1).lower()
             if word in COMMON or self.g.forms.get((word,)) or match.start() == 0:
@@ -158,7 +165,7 @@ class MentionFinder:
             actor.add_form(match.group(0), named=True)
             self.descriptive.add(actor.key)
             early.append(Mention(s, e, match.group(0), actor, "name", sentence.index))
-        for match in BACKED.finditer(text):
+        for match in (BACKED.finditer(text) if "-" in text else ()):
             s, e = sentence.start + match.start(), sentence.start + match.end()
             actor = self.actor(match.group(0), "ArmedGroup", position=s)
             actor.evidence = True

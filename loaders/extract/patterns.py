@@ -60,6 +60,16 @@ class Abstract:
         return self.mentions[int(numbers[0])] if numbers else None
 
 
+_SPACE = re.compile(r"\s+")
+_QUOTED = re.compile(r"['‘’\"“”\[\(] ?(⟨\d+⟩) ?['‘’\"“”\]\)]")
+_THE = re.compile(r"\bthe (?=⟨)")
+_HYPHEN_BEFORE = re.compile(r"(?:(?<=⟩) ?)?- (?=⟨)|(?<=⟩) -(?=⟨)")
+_HYPHEN_AFTER = re.compile(r"(?<=⟩) -(?=[a-z])")
+_PUNCT = re.compile(r" ([,.;:])")
+_POSSESSIVE = re.compile(r"(⟨\d+⟩) '?s\b")
+_DESCRIPTOR = re.compile(r"\s+(?:[a-z-]+\s+){1,3}")
+
+
 def abstract(body: str, sentence, mentions: list[Mention]) -> Abstract:
     """The sentence in lower case with each mention as ⟨i⟩; "the" and quotes around mentions dropped."""
     parts, cursor, kept = [], sentence.start, []
@@ -67,7 +77,7 @@ def abstract(body: str, sentence, mentions: list[Mention]) -> Abstract:
         if m.start < cursor:
             continue
         following = mentions[k + 1] if k + 1 < len(mentions) else None
-        if m.role == "demonym" and following and re.fullmatch(r"\s+(?:[a-z-]+\s+){1,3}", body[m.end:following.start]):
+        if m.role == "demonym" and following and _DESCRIPTOR.fullmatch(body, m.end, following.start):
             # "Palestinian militant group Hamas": the descriptor belongs to the name that follows.
             parts.append(body[cursor:m.start].lower())
             cursor = following.start
@@ -77,14 +87,13 @@ def abstract(body: str, sentence, mentions: list[Mention]) -> Abstract:
         kept.append(m)
         cursor = m.end
     parts.append(body[cursor:sentence.end].lower())
-    text = re.sub(r"\s+", " ", "".join(parts)).lower()
-    text = re.sub(r"['‘’\"“”\[\(] ?(⟨\d+⟩) ?['‘’\"“”\]\)]", r"\1", text)
-    text = re.sub(r"\bthe (?=⟨)", "", text)
-    text = re.sub(r"(?<=⟩) ?- ?(?=⟨)", "-", text)
-    text = re.sub(r"- (?=⟨)", "-", text)
-    text = re.sub(r"(?<=⟩) -(?=[a-z])", "-", text)
-    text = re.sub(r" ([,.;:])", r"\1", text)
-    text = re.sub(r"(⟨\d+⟩) '?s\b", r"\1's", text)
+    text = _SPACE.sub(" ", "".join(parts)).lower()
+    text = _QUOTED.sub(r"\1", text)
+    text = _THE.sub("", text)
+    text = _HYPHEN_BEFORE.sub("-", text)
+    text = _HYPHEN_AFTER.sub("-", text)
+    text = _PUNCT.sub(r"\1", text)
+    text = _POSSESSIVE.sub(r"\1's", text)
     return Abstract(text.strip(), kept)
 
 
