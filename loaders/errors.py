@@ -41,3 +41,10 @@ class LoadError(GeokgError):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found; nothing was loaded"
         return "\n".join([head] + [f"  {p}" for p in self.problems])
+
+
+class StoreError(GeokgError):
+    """The store cannot be opened or cannot run a request."""
+
+    def __init__(self, message: str, status: int = 500, title: str = "Store error"):
+        super().__init__(message, status, title)

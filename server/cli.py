@@ -169,7 +169,8 @@ def cmd_query(args) -> int:
     elif result.kind == "graph":
         sys.stdout.buffer.write(result.serialize("turtle"))
     else:
-        print_table(result.variables, result.rows())
+        rows = result.rows()
+        print_table(result.variables, rows)
     return 0
 
 

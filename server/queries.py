@@ -36,7 +36,8 @@ def run(name: str):
         table = None
         if not missing:
             result = named.run(geokg().store, query, values)
-            table = {"variables": result.variables, "rows": result.rows()}
+            rows = result.rows()
+            table = {"variables": result.variables, "rows": rows, "truncated": result.truncated}
         page = render_template("queries/query.html", query=query, values=values, table=table, missing=missing,
                                alternates=alternates)
         response = Response(page, mimetype="text/html")

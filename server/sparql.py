@@ -51,7 +51,8 @@ def _table(result) -> dict:
         graph = result.graph()
         rows = [{"s": s, "p": p, "o": o} for s, p, o in sorted(graph)]
         return {"kind": "graph", "variables": ["s", "p", "o"], "rows": rows}
-    return {"kind": "bindings", "variables": result.variables, "rows": result.rows()}
+    rows = result.rows()
+    return {"kind": "bindings", "variables": result.variables, "rows": rows, "truncated": result.truncated}
 
 
 EXAMPLE = """PREFIX gk: <https://w3id.org/geokg/ontology#>

@@ -1,0 +1,195 @@
+"""Running one query against a pyoxigraph store and writing its answer, in-process or in a worker.
+
+Both the embedded store and the worker pool use ``execute``, so an answer looks the same however it
+was computed: the same formats, the same row cap and the same signal when the cap cuts it.
+"""
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from geokg.loaders.errors import GeokgError
+from geokg.loaders.querytext import query_kind
+
+DATASET_FORMATS = {"nquads": "N_QUADS", "trig": "TRIG"}
+GRAPH_FORMATS = ("turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld")
+RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+
+
+def _encode(term):
+    """A pyoxigraph term as a picklable tuple."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ("u", term.value)
+    if isinstance(term, ox.BlankNode):
+        return ("b", term.value)
+    if isinstance(term, ox.Literal):
+        return ("l", term.value, term.datatype.value, term.language)
+    return ("t", str(term))
+
+
+def decode(cell):
+    """A picklable tuple back as an rdflib term."""
+    if cell is None:
+        return None
+    kind = cell[0]
+    if kind == "u":
+        return URIRef(cell[1])
+    if kind == "b":
+        return BNode(cell[1])
+    if kind == "l":
+        return Literal(cell[1], lang=cell[3]) if cell[3] else Literal(cell[1], datatype=URIRef(cell[2]))
+    return Literal(cell[1])
+
+
+def _oxigraph_term(cell):
+    import pyoxigraph as ox
+
+    kind = cell[0]
+    if kind == "u":
+        return ox.NamedNode(cell[1])
+    if kind == "b":
+        return ox.BlankNode(cell[1])
+    return ox.Literal(cell[1], language=cell[3]) if cell[3] else ox.Literal(cell[1], datatype=ox.NamedNode(cell[2]))
+
+
+def execute(store, request):
+    """Run one request inside a worker; returns (kind, variables, payload, truncated)."""
+    import pyoxigraph as ox
+
+    from geokg.loaders.results import write_rows
+
+    op = request["op"]
+    if op == "len":
+        return "count", [], len(store), False
+    if op == "graphs":
+        return "graphs", [], sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)), False
+    if op == "dump":
+        return "dump", [], store.dump(format=getattr(ox.RdfFormat, DATASET_FORMATS[request["format"]])), False
+    defaults = [ox.NamedNode(g) for g in request.get("default_graphs") or []]
+    named = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
+    substitutions = {ox.Variable(k): _oxigraph_term(v) for k, v in (request.get("bindings") or {}).items()}
+    native = store.query(
+        request["sparql"],
+        use_default_graph_as_union=request["union"] and not defaults,
+        default_graph=defaults or None,
+        named_graphs=named or None,
+        substitutions=substitutions or None,
+    )
+    fmt, cap = request["fmt"], request["max_rows"]
+    if isinstance(native, ox.QueryBoolean):
+        if fmt == "rows":
+            return "boolean", [], bool(native), False
+        return "boolean", [], native.serialize(format=_results_format(fmt)), False
+    if isinstance(native, ox.QuerySolutions):
+        variables = [v.value for v in native.variables]
+        rows, truncated = [], False
+        for solution in native:
+            if len(rows) == cap:
+                truncated = True
+                break
+            rows.append([solution[v] for v in variables])
+        if fmt == "rows":
+            return "bindings", variables, [[_encode(t) for t in row] for row in rows], truncated
+        if truncated and fmt in ("csv", "tsv"):
+            raise GeokgError(f"the result has more than {cap} rows and {fmt.upper()} has no way to say it was cut; "
+                             "add LIMIT/OFFSET or ask for JSON or XML", 400, "Result too large")
+        return "bindings", variables, write_rows(variables, rows, fmt, truncated), truncated
+    triples, truncated = [], False
+    for triple in native:
+        if len(triples) == cap:
+            truncated = True
+            break
+        triples.append(triple)
+    if fmt == "rows":
+        return "graph", ["s", "p", "o"], [[_encode(t.subject), _encode(t.predicate), _encode(t.object)]
+                                          for t in triples], truncated
+    return "graph", [], _write_graph(triples, fmt, truncated, cap), truncated
+
+
+def _results_format(fmt):
+    import pyoxigraph as ox
+
+    return {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[fmt]
+
+
+def _write_graph(triples, fmt, truncated, cap) -> bytes:
+    import pyoxigraph as ox
+
+    if fmt == "jsonld":
+        from geokg.loaders.store import graph_to_jsonld
+
+        g = Graph()
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        if data:
+            g.parse(data=data.decode("utf-8"), format="nt")
+        body = graph_to_jsonld(g)
+        if truncated:
+            body = body.rstrip()[:-1] + f', "geokg:truncated": {cap}' + "}"
+            body = body.encode() if isinstance(body, str) else body
+        return body if isinstance(body, bytes) else body.encode()
+    if fmt in ("nquads", "trig"):
+        data = ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
+                            format=getattr(ox.RdfFormat, DATASET_FORMATS[fmt])) or b""
+    else:
+        data = ox.serialize(triples, format={"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+                                             "rdfxml": ox.RdfFormat.RDF_XML}[fmt]) or b""
+    if truncated:
+        note = f"truncated after {cap} triples ({'urn:geokg:truncated'})"
+        data += (f"<!-- {note} -->\n" if fmt == "rdfxml" else f"# {note}\n").encode()
+    return data
+
+
+class Result:
+    """A query, run when its rows or a serialisation are asked for; ``run`` sends it where it executes."""
+
+    def __init__(self, run, sparql, bindings, options, union, max_rows):
+        self.run_request, self.sparql, self.bindings, self.options = run, sparql, bindings, options
+        self.union, self.max_rows = union, max_rows
+        self.kind = query_kind(sparql)
+        self.variables: list[str] = []
+        self.truncated = False
+        self._boolean = None
+
+    def _run(self, fmt):
+        message = {"op": "query", "sparql": self.sparql, "fmt": fmt, "union": self.union, "max_rows": self.max_rows,
+                   "bindings": {k: _to_cell(v) for k, v in (self.bindings or {}).items()}, **self.options}
+        kind, variables, payload, truncated = self.run_request(message)
+        self.kind, self.variables, self.truncated = kind, variables, truncated
+        return payload
+
+    def __bool__(self):
+        if self.kind == "boolean":
+            if self._boolean is None:
+                self._boolean = self._run("rows")
+            return bool(self._boolean)
+        return True
+
+    def rows(self) -> list[dict]:
+        payload = self._run("rows")
+        if self.kind == "boolean":
+            self._boolean = payload
+            return []
+        return [{v: decode(c) for v, c in zip(self.variables, row) if c is not None} for row in payload]
+
+    def graph(self) -> Graph:
+        g = Graph()
+        for s, p, o in self._run("rows"):
+            g.add((decode(s), decode(p), decode(o)))
+        return g
+
+    def serialize(self, fmt: str) -> bytes:
+        return self._run(fmt)
+
+
+def _to_cell(term):
+    """An rdflib term (or a plain string, taken as a literal) as a picklable tuple."""
+    if isinstance(term, URIRef):
+        return ("u", str(term))
+    if isinstance(term, BNode):
+        return ("b", str(term))
+    if isinstance(term, Literal):
+        return ("l", str(term), str(term.datatype or "http://www.w3.org/2001/XMLSchema#string"), term.language)
+    return ("l", str(term), "http://www.w3.org/2001/XMLSchema#string", None)
