@@ -182,11 +182,12 @@ class PooledStore:
     def describe(self) -> str:
         return f"Oxigraph store at {self.path} ({self.pool.size} query workers)"
 
-    def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None):
+    def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
+              union: bool | None = None):
         refuse_service(sparql, self.service_allow)
         return Result(self.pool.request, sparql, bindings, {"default_graphs": default_graphs,
                                                            "named_graphs": named_graphs},
-                      self.union_default_graph, self.max_rows)
+                      self.union_default_graph if union is None else union, self.max_rows)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update with the workers stopped (the caller has checked it is safe)."""

@@ -22,7 +22,8 @@ class Store(Protocol):
 
     def describe(self) -> str: ...
 
-    def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None) -> Result: ...
+    def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
+              union: bool | None = None) -> Result: ...
 
     def update(self, sparql: str) -> None: ...
 
@@ -56,11 +57,12 @@ class OxigraphStore:
         """Where the data lives, for messages."""
         return f"Oxigraph store at {self.path}" if self.path else "in-memory Oxigraph store"
 
-    def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None) -> Result:
+    def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
+              union: bool | None = None) -> Result:
         """A read query; ``bindings`` (variable -> term) are substituted by the engine, never pasted."""
         refuse_service(sparql, self.service_allow)
         return Result(self._run, sparql, bindings, {"default_graphs": default_graphs, "named_graphs": named_graphs},
-                      self.union_default_graph, self.max_rows)
+                      self.union_default_graph if union is None else union, self.max_rows)
 
     def _run(self, request):
         try:

@@ -1,5 +1,6 @@
 """The Flask app factory: one store, one base, one blueprint per area."""
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,8 +9,10 @@ from flask import Flask, current_app
 from geokg import __version__
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
-from geokg.loaders.store import install_ontology, open_store
+from geokg.loaders.pool import PooledStore
+from geokg.loaders.store import OxigraphStore, install_ontology
 from geokg.server.config import MEMORY, Config, check_base
+from geokg.server.metrics import Metrics
 
 SAMPLES = Path(__file__).resolve().parent.parent / "loaders" / "samples"
 
@@ -41,19 +44,16 @@ def create_app(config: dict | None = None) -> Flask:
     ids = Ids(check_base(app.config["GEOKG_BASE"]))
     store = app.config.get("GEOKG_STORE_OBJECT")
     if store is None:
-        location = app.config["GEOKG_STORE"]
-        in_memory = app.config["GEOKG_DEMO"] or location in (None, "", MEMORY)
-        store = open_store(None if in_memory else location,
-                           union_default_graph=app.config["GEOKG_UNION_DEFAULT_GRAPH"])
-    install_ontology(store)
-    if app.config["GEOKG_DEMO"]:
-        load_paths(store, sample_claims(), ids)
+        store = _served_store(app.config, ids)
+    else:
+        install_ontology(store)
     app.extensions["geokg"] = Geokg(store, ids)
+    app.extensions["geokg_metrics"] = Metrics()
 
-    from geokg.server import entities, errors, queries, sparql
+    from geokg.server import entities, errors, graphstore, operations, queries, sparql
     from geokg.server.render import install_template_helpers
 
-    for blueprint in (errors.bp, sparql.bp, queries.bp, entities.bp):
+    for blueprint in (errors.bp, sparql.bp, graphstore.bp, queries.bp, entities.bp, operations.bp):
         app.register_blueprint(blueprint)
     install_template_helpers(app)
     app.after_request(_security_headers)
@@ -61,12 +61,30 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def _served_store(config, ids):
+    """The store a server answers from: on disk, queried by killable workers (a temporary one for the demo)."""
+    location = config["GEOKG_STORE"]
+    if config["GEOKG_DEMO"] or location in (None, "", MEMORY):
+        location = tempfile.mkdtemp(prefix="geokg-demo-")
+        seed = OxigraphStore(location)
+        install_ontology(seed)
+        if config["GEOKG_DEMO"]:
+            load_paths(seed, sample_claims(), ids)
+        seed.flush()
+        del seed
+    return PooledStore(location, workers=config["GEOKG_WORKERS"], timeout=config["GEOKG_TIMEOUT"],
+                       max_rows=config["GEOKG_MAX_ROWS"], union_default_graph=config["GEOKG_UNION_DEFAULT_GRAPH"],
+                       service_allow=config["GEOKG_SERVICE_ALLOW"])
+
+
 def _security_headers(response):
-    # No page needs a script yet; forbidding them makes injected markup inert even if escaping slips.
+    # Only our own scripts run, never inline ones, so injected markup stays inert even if escaping slips;
+    # connect-src 'self' also keeps the bundled query editor from calling anything but this server.
+    # YASGUI sets inline styles, hence 'unsafe-inline' for styles only.
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-        "base-uri 'none'; frame-ancestors 'none'",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

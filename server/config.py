@@ -20,6 +20,12 @@ class Config:
         self.GEOKG_BASE = os.environ.get("GEOKG_BASE", DEFAULT_BASE)
         self.GEOKG_DEMO = _flag("GEOKG_DEMO")
         self.GEOKG_UNION_DEFAULT_GRAPH = not _flag("GEOKG_NO_UNION_DEFAULT_GRAPH")
+        self.GEOKG_TIMEOUT = float(os.environ.get("GEOKG_TIMEOUT", "30"))
+        self.GEOKG_WORKERS = int(os.environ.get("GEOKG_WORKERS", "2"))
+        self.GEOKG_MAX_ROWS = int(os.environ.get("GEOKG_MAX_ROWS", "100000"))
+        self.GEOKG_WRITE_TOKEN = os.environ.get("GEOKG_WRITE_TOKEN", "")
+        self.GEOKG_SERVICE_ALLOW = [u for u in os.environ.get("GEOKG_SERVICE_ALLOW", "").split() if u]
+        self.GEOKG_SLOW_QUERY_SECONDS = float(os.environ.get("GEOKG_SLOW_QUERY_SECONDS", "1"))
         self.JSON_SORT_KEYS = False
 
 

@@ -18,6 +18,8 @@ GRAPH_TYPES = {
     "text/plain": "ntriples",
     "application/rdf+xml": "rdfxml",
     "application/xml": "rdfxml",
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
 }
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",

@@ -51,9 +51,3 @@ def ontology():
 @bp.get("/context.jsonld")
 def jsonld_context():
     return CONTEXT_PATH.read_bytes(), 200, {"Content-Type": "application/ld+json"}
-
-
-@bp.get("/health")
-def health():
-    g = geokg()
-    return {"ok": True, "triples": len(g.store), "store": g.store.describe()}

@@ -142,7 +142,7 @@ def test_protocol_errors_have_the_right_status(client):
     assert client.post("/sparql", data=SELECT, content_type="text/plain").status_code == 415
     assert client.put("/sparql", data=SELECT).status_code == 405
     assert client.get("/sparql", query_string={"query": "SELECT WHERE {"}).status_code == 400
-    assert client.get("/sparql", headers={"Accept": "application/json"}).status_code == 400
+    assert client.get("/sparql", headers={"Accept": "application/sparql-results+json"}).status_code == 400
     bad_format = client.get("/sparql", query_string={"query": SELECT, "format": "pdf"})
     assert bad_format.status_code == 400 and "unknown format 'pdf'" in bad_format.get_json()["error"]
 

@@ -1,0 +1,43 @@
+"""Operations: liveness, Prometheus metrics and the VoID description of the dataset."""
+
+from flask import Blueprint, Response, current_app, request, url_for
+
+from geokg.server import conneg
+from geokg.server.app import geokg
+from geokg.server.descriptions import void_description
+from geokg.server.render import negotiated
+
+bp = Blueprint("operations", __name__)
+
+
+@bp.get("/health")
+def health():
+    g = geokg()
+    return {"ok": True, "triples": len(g.store), "store": g.store.describe()}
+
+
+@bp.get("/metrics")
+def metrics():
+    pool = getattr(geokg().store, "pool", None)
+    text = current_app.extensions["geokg_metrics"].text(workers_killed=pool.killed if pool else 0)
+    return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+@bp.get("/.well-known/void")
+def void():
+    g = geokg()
+    root = request.url_root.rstrip("/")
+    graph = void_description(g.ids.base, root + "/.well-known/void", root + url_for("sparql.sparql"), len(g.store),
+                             g.store.graphs())
+    fmt = negotiated(conneg.GRAPH_TYPES, "turtle", extra=())
+    body = graph.serialize(format={"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld",
+                                   "nquads": "nquads", "trig": "trig"}[fmt])
+    response = Response(body, content_type=conneg.MEDIA_TYPES[fmt])
+    response.vary.add("Accept")
+    return response
+
+
+@bp.after_app_request
+def count(response):
+    current_app.extensions["geokg_metrics"].request(request.endpoint, request.method, response.status_code)
+    return response
