@@ -7,7 +7,7 @@ was computed: the same formats, the same row cap and the same signal when the ca
 from rdflib import BNode, Graph, Literal, URIRef
 
 from geokg.loaders.errors import GeokgError
-from geokg.loaders.querytext import query_kind
+from geokg.loaders.querytext import names_dataset, query_kind
 
 DATASET_FORMATS = {"nquads": "N_QUADS", "trig": "TRIG"}
 GRAPH_FORMATS = ("turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld")
@@ -70,9 +70,11 @@ def execute(store, request):
     defaults = [ox.NamedNode(g) for g in request.get("default_graphs") or []]
     named = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
     substitutions = {ox.Variable(k): _oxigraph_term(v) for k, v in (request.get("bindings") or {}).items()}
+    # A query that names its dataset (FROM, FROM NAMED) or a request that does (default-graph-uri)
+    # gets exactly that dataset, built from the store's own graphs; only otherwise is the union used.
     native = store.query(
         request["sparql"],
-        use_default_graph_as_union=request["union"] and not defaults,
+        use_default_graph_as_union=request["union"] and not defaults and not names_dataset(request["sparql"]),
         default_graph=defaults or None,
         named_graphs=named or None,
         substitutions=substitutions or None,

@@ -11,6 +11,7 @@ _STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|
 _IRIS = re.compile(r"<[^<>\s]*>")
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b(?:\s+SILENT\b)?\s*(<[^<>\s]*>|\S+)?", re.IGNORECASE)
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w:?$])FROM\b", re.IGNORECASE)
 _LOAD = re.compile(r"(?<![\w:?$])LOAD\b", re.IGNORECASE)
 
 
@@ -43,6 +44,11 @@ def refuse_fetching_update(update: str, allowed=()) -> None:
                          "send the data in the request instead (Graph Store Protocol PUT or POST)",
                          status=400, title="Update refused")
     refuse_service(update, allowed)
+
+
+def names_dataset(sparql: str) -> bool:
+    """True when the query has FROM or FROM NAMED clauses of its own."""
+    return bool(_FROM.search(mask(sparql)))
 
 
 def query_kind(sparql: str) -> str:

@@ -2,6 +2,7 @@
 
 import socket
 import subprocess
+import threading
 import sys
 import time
 import urllib.request
@@ -72,3 +73,40 @@ def live_server():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+class Listener:
+    """A loopback TCP listener that records whether anyone connected."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self):
+        self.stop.set()
+        self.thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    """A loopback listener that counts connections: a test that must cause no request checks it stays 0."""
+    watcher = Listener()
+    yield watcher
+    watcher.close()

@@ -2,8 +2,6 @@
 
 import csv
 import io
-import socket
-import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -154,43 +152,10 @@ def test_browser_gets_a_query_form_and_an_html_table(client):
     assert "<td>Hamas</td>" in table
 
 
-class Listener:
-    """A loopback TCP listener that records whether anyone connected."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def run(self):
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self):
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
-
-
-def test_service_is_refused_and_no_request_leaves_the_machine(client):
-    listener = Listener()
-    try:
-        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
-        response = client.get("/sparql", query_string={"query": query})
-        assert response.status_code == 400 and "is not allowed" in response.get_json()["error"]
-    finally:
-        listener.close()
+def test_service_is_refused_and_no_request_leaves_the_machine(client, listener):
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 400 and "is not allowed" in response.get_json()["error"]
     assert listener.connections == 0
 
 
