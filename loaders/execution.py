@@ -74,6 +74,7 @@ def execute(store, request):
     # gets exactly that dataset, built from the store's own graphs; only otherwise is the union used.
     native = store.query(
         request["sparql"],
+        base_iri=request.get("base_iri"),
         use_default_graph_as_union=request["union"] and not defaults and not names_dataset(request["sparql"]),
         default_graph=defaults or None,
         named_graphs=named or None,

@@ -183,13 +183,13 @@ class PooledStore:
         return f"Oxigraph store at {self.path} ({self.pool.size} query workers)"
 
     def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
-              union: bool | None = None):
+              union: bool | None = None, base_iri: str | None = None):
         refuse_service(sparql, self.service_allow)
         return Result(self.pool.request, sparql, bindings, {"default_graphs": default_graphs,
-                                                           "named_graphs": named_graphs},
+                                                           "named_graphs": named_graphs, "base_iri": base_iri},
                       self.union_default_graph if union is None else union, self.max_rows)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update with the workers stopped (the caller has checked it is safe)."""
         import pyoxigraph as ox
 
@@ -197,7 +197,7 @@ class PooledStore:
         with self.pool.exclusive():
             store = ox.Store(str(self.path))
             try:
-                store.update(sparql)
+                store.update(sparql, base_iri=base_iri)
                 store.flush()
             except SyntaxError as exc:
                 raise GeokgError(f"SPARQL Update syntax error: {exc}", 400, "Bad update") from None

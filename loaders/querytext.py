@@ -57,3 +57,41 @@ def query_kind(sparql: str) -> str:
     if not match:
         return "bindings"
     return {"SELECT": "bindings", "ASK": "boolean"}.get(match.group(1).upper(), "graph")
+
+
+_IRI_ONLY = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+_OPERATION = re.compile(r"(?<![\w:?$])(WITH|DELETE|INSERT|USING|WHERE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|DATA)\b|[{};]",
+                        re.IGNORECASE)
+
+
+def with_using(update: str, graphs: list[str], named: list[str]) -> str:
+    """The update with the protocol's using-graph-uri/using-named-graph-uri as USING clauses in each
+    DELETE/INSERT ... WHERE operation; an update with USING or WITH of its own conflicts with them."""
+    for iri in graphs + named:
+        if not _IRI_ONLY.match(iri):
+            raise StoreError(f"using-graph-uri must be an absolute IRI, got {iri!r}", 400, "Bad request")
+    masked = mask(update)
+    clause = " ".join([f"USING <{g}>" for g in graphs] + [f"USING NAMED <{g}>" for g in named]) + " "
+    inserts, depth, modify = [], 0, False
+    for match in _OPERATION.finditer(masked):
+        token = match.group(0).upper()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth:
+            continue
+        elif token == ";":
+            modify = False
+        elif token in ("USING", "WITH"):
+            raise StoreError("the update names its own dataset (USING or WITH) and the request gives "
+                             "using-graph-uri too; use one or the other", 400, "Bad request")
+        elif token in ("DELETE", "INSERT"):
+            following = masked[match.end():].lstrip()[:5].upper()
+            modify = not following.startswith(("DATA", "WHERE"))
+        elif token == "WHERE" and modify:
+            inserts.append(match.start())
+            modify = False
+    for position in reversed(inserts):
+        update = update[:position] + clause + update[position:]
+    return update

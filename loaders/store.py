@@ -23,9 +23,9 @@ class Store(Protocol):
     def describe(self) -> str: ...
 
     def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
-              union: bool | None = None) -> Result: ...
+              union: bool | None = None, base_iri: str | None = None) -> Result: ...
 
-    def update(self, sparql: str) -> None: ...
+    def update(self, sparql: str, base_iri: str | None = None) -> None: ...
 
     def replace_graphs(self, graphs: dict[str, str]) -> None: ...
 
@@ -58,10 +58,11 @@ class OxigraphStore:
         return f"Oxigraph store at {self.path}" if self.path else "in-memory Oxigraph store"
 
     def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
-              union: bool | None = None) -> Result:
+              union: bool | None = None, base_iri: str | None = None) -> Result:
         """A read query; ``bindings`` (variable -> term) are substituted by the engine, never pasted."""
         refuse_service(sparql, self.service_allow)
-        return Result(self._run, sparql, bindings, {"default_graphs": default_graphs, "named_graphs": named_graphs},
+        return Result(self._run, sparql, bindings, {"default_graphs": default_graphs, "named_graphs": named_graphs,
+                                                    "base_iri": base_iri},
                       self.union_default_graph if union is None else union, self.max_rows)
 
     def _run(self, request):
@@ -74,11 +75,11 @@ class OxigraphStore:
         except OSError as exc:
             raise StoreError(f"the store failed to answer: {exc}") from None
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
         """A SPARQL Update in one transaction; LOAD and SERVICE are refused before the engine sees them."""
         refuse_fetching_update(sparql, self.service_allow)
         try:
-            self._store.update(sparql)
+            self._store.update(sparql, base_iri=base_iri)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL Update syntax error: {exc}", status=400, title="Bad update") from None
         except OSError as exc:

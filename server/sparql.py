@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from geokg import queries as named
 from geokg.loaders.errors import GeokgError
 from geokg.loaders.pool import QueryTimeout
+from geokg.loaders.querytext import with_using
 from geokg.server import conneg
 from geokg.server.app import geokg
 from geokg.server.descriptions import service_description
@@ -46,11 +47,23 @@ def require_write_token() -> None:
 def sparql():
     params = _params()
     mimetype = request.mimetype if request.method == "POST" else None
+    charset = request.mimetype_params.get("charset", "utf-8").lower() if request.method == "POST" else "utf-8"
+    if charset.replace("-", "") != "utf8":
+        raise GeokgError(f"requests must be UTF-8, not {charset}", 415, "Unsupported media type")
+    if request.method == "GET" and "update" in request.args:
+        raise GeokgError("updates must be POSTed, never sent with GET", 405, "Method not allowed")
+    for name in ("query", "update"):
+        if len(params.getlist(name)) > 1:
+            raise GeokgError(f"give one '{name}' parameter, not {len(params.getlist(name))}", 400, "Bad request")
+    if "query" in params and "update" in params:
+        raise GeokgError("a request is a query or an update, not both", 400, "Bad request")
     if request.method == "POST" and mimetype not in (FORM, "multipart/form-data", QUERY, UPDATE):
         raise GeokgError(f"POST a query as {FORM} or {QUERY}, or an update as {UPDATE}; "
                          f"got {mimetype or 'no content type'}", 415, "Unsupported media type")
     if mimetype == UPDATE or (mimetype in (FORM, "multipart/form-data") and "update" in params):
-        return _update(request.get_data(as_text=True) if mimetype == UPDATE else params.get("update", ""))
+        using = request.args if mimetype == UPDATE else params
+        return _update(request.get_data(as_text=True) if mimetype == UPDATE else params.get("update", ""),
+                       using.getlist("using-graph-uri"), using.getlist("using-named-graph-uri"))
     query = request.get_data(as_text=True) if mimetype == QUERY else params.get("query")
     if query is not None and "query" in params and mimetype == QUERY:
         raise GeokgError("give the query once: in the body or as a parameter, not both", 400, "Bad request")
@@ -88,7 +101,8 @@ def _description(fmt: str):
 def _query(query: str, default_graphs, named_graphs):
     metrics = current_app.extensions["geokg_metrics"]
     try:
-        result = geokg().store.query(query, default_graphs=default_graphs, named_graphs=named_graphs)
+        result = geokg().store.query(query, default_graphs=default_graphs, named_graphs=named_graphs,
+                                     base_iri=request.base_url)
     except GeokgError:
         metrics.refused += 1
         raise
@@ -115,11 +129,13 @@ def _query(query: str, default_graphs, named_graphs):
     return response
 
 
-def _update(update: str):
+def _update(update: str, using: list[str], using_named: list[str]):
     require_write_token()
     if not update.strip():
         raise GeokgError("no update given: pass it as the 'update' parameter or the body", 400, "Missing update")
-    geokg().store.update(update)
+    if using or using_named:
+        update = with_using(update, using, using_named)
+    geokg().store.update(update, base_iri=request.base_url)
     return Response(status=204)
 
 
