@@ -45,7 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     store = app.config.get("GEOKG_STORE_OBJECT")
     if store is None:
         store = _served_store(app.config, ids)
-    else:
+    elif app.config.get("GEOKG_INSTALL_ONTOLOGY", True):
         install_ontology(store)
     app.extensions["geokg"] = Geokg(store, ids)
     app.extensions["geokg_metrics"] = Metrics()

@@ -9,6 +9,7 @@ SPARQL specification has it, not geokg's union default.
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Namespace, RDF, RDFS
 from rdflib.collection import Collection
@@ -57,9 +58,9 @@ def test_protocol(test):
     for data in GRAPH.objects(test, UT.graphData):
         path = GRAPH.value(data, UT.graph)
         label = str(GRAPH.value(data, RDFS.label))
-        store._store.load(path=urlsplit(str(path)).path, format=__import__("pyoxigraph").RdfFormat.N_TRIPLES,
-                          to_graph=__import__("pyoxigraph").NamedNode(label))
-    app = create_app({"GEOKG_STORE_OBJECT": store, "GEOKG_WRITE_TOKEN": TOKEN, "TESTING": True})
+        store._store.load(path=urlsplit(str(path)).path, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(label))
+    app = create_app({"GEOKG_STORE_OBJECT": store, "GEOKG_WRITE_TOKEN": TOKEN, "TESTING": True,
+                      "GEOKG_INSTALL_ONTOLOGY": False})
     client = app.test_client()
     action = GRAPH.value(test, MF.action)
     for request in Collection(GRAPH, GRAPH.value(action, HT.requests)):
