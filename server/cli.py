@@ -46,7 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[common], help="serve the SPARQL endpoint and entity pages")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument("--demo", action="store_true", help="serve the shipped seed article from memory")
+    serve.add_argument("--demo", action="store_true", help="serve the shipped seed article from a temporary store")
+    serve.add_argument("--timeout", type=float, help="seconds a query may run before it is stopped "
+                                                     "(default: $GEOKG_TIMEOUT or 30)")
+    serve.add_argument("--workers", type=int, help="query worker processes (default: $GEOKG_WORKERS or 2)")
     serve.set_defaults(run=cmd_serve)
 
     query = commands.add_parser("query", parents=[common], help="run a named query, a .rq file or SPARQL text")
@@ -130,8 +133,12 @@ def cmd_serve(args) -> int:
     from geokg.server.app import create_app
 
     config = {"GEOKG_STORE": args.store, "GEOKG_BASE": args.base, "GEOKG_DEMO": args.demo}
+    if args.timeout is not None:
+        config["GEOKG_TIMEOUT"] = args.timeout
+    if args.workers is not None:
+        config["GEOKG_WORKERS"] = args.workers
     app = create_app(config)
-    where = "the seed article, in memory" if args.demo else app.extensions["geokg"].store.describe()
+    where = "the seed article" if args.demo else app.extensions["geokg"].store.describe()
     print(f"geokg serving {where} at http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     return 0
