@@ -140,7 +140,12 @@ def cmd_serve(args) -> int:
     app = create_app(config)
     where = "the seed article" if args.demo else app.extensions["geokg"].store.describe()
     print(f"geokg serving {where} at http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    from waitress import serve
+
+    # waitress, not Flask's development server: a production WSGI server with a fixed thread pool, so
+    # many clients are served while some wait on slow queries.
+    serve(app, host=args.host, port=args.port, threads=max(8, 4 * app.config["GEOKG_WORKERS"]),
+          connection_limit=256, channel_timeout=120, ident="geokg")
     return 0
 
 

@@ -58,7 +58,21 @@ SELECT DISTINCT ?u ?claim ?claimant ?who ?channel ?channelName ?content ?quote ?
 
 INCOMING = PREFIXES + """
 SELECT DISTINCT ?u ?s ?p WHERE { ?s ?p ?u FILTER(!STRSTARTS(STR(?p), STR(gk:))) }
-ORDER BY ?p ?s LIMIT 500"""
+ORDER BY ?p ?s LIMIT 2000"""
+
+NETWORK = PREFIXES + """
+SELECT DISTINCT ?u ?s ?p ?o WHERE {
+  { ?u ?p ?o BIND(?u AS ?s) } UNION { ?s ?p ?u BIND(?u AS ?o) }
+  FILTER(?p IN (gk:memberOf, gk:joinedAlliance, gk:leftAlliance, gk:alliedWith, gk:hostileTo, gk:reconciledWith,
+                gk:mediatesBetween, gk:supports, gk:leaderOf, gk:headquarteredIn))
+} LIMIT 200"""
+
+SUPPORT = PREFIXES + """
+SELECT ?u ?s ?rel ?o (COUNT(DISTINCT ?article) AS ?sources) WHERE {
+  { ?st gk:subject ?u } UNION { ?st gk:object ?u }
+  ?st gk:subject ?s ; gk:relation ?rel ; gk:object ?o .
+  ?other gk:subject ?s ; gk:relation ?rel ; gk:object ?o ; gk:statedIn ?article .
+} GROUP BY ?u ?s ?rel ?o"""
 
 DESCRIPTION = PREFIXES + f"""
 CONSTRUCT {{ ?u ?p ?o . ?fact ?fp ?fo . ?n rdfs:label ?nl }} WHERE {{
@@ -109,8 +123,18 @@ def _sort_key_date(item):
     return (date == "", date, item.get("label") or item["uri"])
 
 
-def build_entity(store, uri: str) -> dict | None:
-    """Everything known about one URI, or None when the graph does not mention it."""
+def _in_force(item: dict, as_of: str | None) -> bool:
+    """Whether a fact held on a date: begun by then, and not yet ended (dates compare as ISO text)."""
+    if not as_of:
+        return True
+    begun = item.get("start") or item.get("date")
+    if begun and begun > as_of:
+        return False
+    return not (item.get("end") and item["end"] <= as_of)
+
+
+def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int = 1) -> dict | None:
+    """Everything known about one URI (as it stood on ``as_of`` when given), or None when unknown."""
     node = URIRef(uri)
     bind = {"u": node}
     out = store.query(OVERVIEW, bind).rows()
@@ -150,8 +174,17 @@ def build_entity(store, uri: str) -> dict | None:
         mentioned |= {c["channel"], c["article"], *c["claimant"], *c["about"]}
     label_of = _values_labels(store, mentioned)
 
+    sources = {(str(r["s"]), str(r["rel"]), str(r["o"])): int(r["sources"])
+               for r in store.query(SUPPORT, bind).rows()}
+    for r in relations:
+        r["sources"] = max([sources.get((r["subject"], r["relation"], o), 1) for o in r["object"]] or [1])
+    relations = [r for r in relations if _in_force(r, as_of)]
+    events = [e for e in events if _in_force(e, as_of)]
     relations.sort(key=lambda r: (label_of.get(r["relation"], r["relation"]), _sort_key_date(r)))
     events.sort(key=_sort_key_date)
+    page_size = 50
+    pages = max(1, -(-len(links) // page_size))
+    incoming_page = min(max(1, incoming_page), pages)
     return {
         "uri": uri,
         "label": (names or labels or [uri.rstrip("/").rsplit("/", 1)[-1]])[0],
@@ -163,7 +196,11 @@ def build_entity(store, uri: str) -> dict | None:
         "relations": relations,
         "events": events,
         "claims": claims,
-        "incoming": links,
+        "incoming": links[(incoming_page - 1) * page_size: incoming_page * page_size],
+        "incomingCount": len(links),
+        "incomingPage": incoming_page,
+        "incomingPages": pages,
+        "asOf": as_of,
         "labels": label_of,
     }
 
@@ -204,3 +241,50 @@ SELECT ?article (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?published) WHERE {
         "articles": [{"uri": str(r["article"]), "label": _text(r, "label"), "published": _text(r, "published")}
                      for r in articles],
     }
+
+
+def network_edges(store, uri: str, label_of: dict, href) -> list[dict]:
+    """The direct relations around one actor, as edges for the network picture."""
+    edges = []
+    rows = store.query(NETWORK, {"u": URIRef(uri)}).rows()
+    missing = {str(r[k]) for r in rows for k in ("s", "o") if str(r[k]) not in label_of}
+    label_of = {**label_of, **_values_labels(store, missing)}
+    for r in rows:
+        ends = []
+        for key in ("s", "o"):
+            node = str(r[key])
+            ends.append({"uri": node, "label": label_of.get(node, node.rsplit("/", 1)[-1]), "href": href(node)})
+        edges.append({"source": ends[0], "target": ends[1], "relation": str(r["p"]).rsplit("#", 1)[-1]})
+    return edges
+
+
+MEMBERSHIP = PREFIXES + """
+SELECT ?u ?member ?relation ?start ?end ?date WHERE {
+  ?st gk:object ?u ; gk:subject ?member ; gk:relation ?relation .
+  FILTER(?relation IN (gk:memberOf, gk:joinedAlliance, gk:leftAlliance))
+  OPTIONAL { ?st gk:start ?start } OPTIONAL { ?st gk:end ?end } OPTIONAL { ?st gk:date ?date }
+}"""
+
+
+def membership_rows(store, uri: str, label_of: dict, href) -> list[dict]:
+    """Who was in an alliance and when: one row per member, from its membership, joining and leaving."""
+    members = {}
+    for r in store.query(MEMBERSHIP, {"u": URIRef(uri)}).rows():
+        member = str(r["member"])
+        row = members.setdefault(member, {"label": label_of.get(member, member.rsplit("/", 1)[-1]),
+                                          "href": href(member), "start": None, "end": None, "status": "member"})
+        relation = str(r["relation"]).rsplit("#", 1)[-1]
+        start = _text(r, "start") or (_text(r, "date") if relation == "joinedAlliance" else None)
+        end = _text(r, "end") or (_text(r, "date") if relation == "leftAlliance" else None)
+        if start and (row["start"] is None or start < row["start"]):
+            row["start"] = start
+        if end and (row["end"] is None or end < row["end"]):
+            row["end"], row["status"] = end, "left"
+        if relation == "leftAlliance" and row["status"] == "member":
+            row["status"] = "left (date unknown)" if not end else "left"
+    missing = {m for m in members if members[m]["label"] == m.rsplit("/", 1)[-1]}
+    if missing:
+        names = _values_labels(store, missing)
+        for m in missing:
+            members[m]["label"] = names.get(m, members[m]["label"])
+    return sorted(members.values(), key=lambda row: (row["start"] or "", row["label"]))
