@@ -10,7 +10,7 @@ import contextlib
 import multiprocessing
 import queue
 import threading
-import time
+import uuid
 from pathlib import Path
 
 from geokg.loaders.errors import GeokgError
@@ -177,7 +177,7 @@ class PooledStore:
         store.flush()
         del wrapper, store
         self.pool = WorkerPool(self.path, workers=workers, timeout=timeout)
-        self.started = time.time()
+        self.version = uuid.uuid4().hex[:12]
 
     def describe(self) -> str:
         return f"Oxigraph store at {self.path} ({self.pool.size} query workers)"
@@ -199,6 +199,7 @@ class PooledStore:
             try:
                 store.update(sparql, base_iri=base_iri)
                 store.flush()
+                self.version = uuid.uuid4().hex[:12]
             except SyntaxError as exc:
                 raise GeokgError(f"SPARQL Update syntax error: {exc}", 400, "Bad update") from None
             except OSError as exc:

@@ -1,5 +1,6 @@
 """Where the graph lives: one interface, with embedded Oxigraph (on disk or in memory) as the default."""
 
+import uuid
 from pathlib import Path
 from typing import Protocol
 
@@ -47,6 +48,7 @@ class OxigraphStore:
         self.union_default_graph = union_default_graph
         self.max_rows = max_rows
         self.service_allow = tuple(service_allow)
+        self.version = uuid.uuid4().hex[:12]
         try:
             self._store = ox.Store(str(self.path)) if self.path else ox.Store()
         except OSError as exc:
@@ -80,6 +82,7 @@ class OxigraphStore:
         refuse_fetching_update(sparql, self.service_allow)
         try:
             self._store.update(sparql, base_iri=base_iri)
+            self.version = uuid.uuid4().hex[:12]
         except SyntaxError as exc:
             raise StoreError(f"SPARQL Update syntax error: {exc}", status=400, title="Bad update") from None
         except OSError as exc:
@@ -95,6 +98,7 @@ class OxigraphStore:
             parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}\n}} }}")
         try:
             self._store.update(" ;\n".join(parts))
+            self.version = uuid.uuid4().hex[:12]
         except (SyntaxError, OSError) as exc:
             raise StoreError(f"writing {len(graphs)} graph(s) failed, nothing was changed: {exc}") from None
 

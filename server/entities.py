@@ -1,14 +1,23 @@
 """Entity pages and the home page: every URI under /id/ is a page with machine-readable twins."""
 
-from flask import Blueprint
+import datetime as dt
+import hashlib
+import json
+
+from flask import Blueprint, Response, request
+from markupsafe import Markup
+from rdflib import OWL, RDF, RDFS
 
 from geokg import queries as named
 from geokg.loaders.errors import GeokgError
 from geokg.server import conneg
 from geokg.server.app import geokg
-from geokg.server.entity_data import build_entity, describe, home_data
-from geokg.server.render import negotiated, respond
-from geokg.ontology import CONTEXT_PATH, ONTOLOGY_PATH
+from geokg.loaders.dates import NotADate, iso_literal
+from geokg.ontology import CONTEXT_PATH, NS, ONTOLOGY_PATH, ontology_graph
+from geokg.server.entity_data import build_entity, describe, events_in_order, home_data, membership_rows, \
+    network_edges
+from geokg.server.pictures import network_svg, timeline_svg
+from geokg.server.render import href, negotiated, respond
 
 bp = Blueprint("entities", __name__)
 
@@ -24,7 +33,27 @@ def home(as_json=False):
     data = home_data(g.store)
     data["queries"] = [{"name": q.name, "title": q.title} for q in named.catalogue().values()]
     data["store"] = g.store.describe()
+    if fmt == "html":
+        _story(g, data)
     return respond(fmt, data, "home.html", {"json": "/index.json"})
+
+
+def _story(g, data):
+    """The graph at a glance: the most connected actor's network, the largest alliance over time, events."""
+    actors = [a for a in data["actors"] if a["type"] != "Alliance" and a["type"] != "Place"]
+    if actors:
+        top = actors[0]
+        edges = network_edges(g.store, top["uri"], {a["uri"]: a["label"] for a in data["actors"]}, href)
+        if edges:
+            data["story_actor"] = top
+            data["network"] = Markup(network_svg({"uri": top["uri"], "label": top["label"], "href": None}, edges))
+    alliances = [a for a in data["actors"] if a["type"] == "Alliance"]
+    if alliances:
+        rows = membership_rows(g.store, alliances[0]["uri"], {a["uri"]: a["label"] for a in data["actors"]}, href)
+        if rows:
+            data["story_alliance"] = alliances[0]
+            data["timeline"] = Markup(timeline_svg(rows, dt.date.today().isoformat()))
+    data["events"] = events_in_order(g.store)
 
 
 @bp.get("/id/<path:rest>")
@@ -35,12 +64,83 @@ def entity(rest: str):
     if fmt is None or fmt == "csv":
         stem, fmt = rest, negotiated(ENTITY_TYPES, "html")
     uri = f"{g.ids.base}/id/{stem}"
-    data = build_entity(g.store, uri)
-    if data is None:
-        raise GeokgError(f"nothing in the graph is called <{uri}>", 404, "Not found")
     page = f"/id/{stem}"
     alternates = {f: page + s for f, s in TWINS.items() if f != "html"}
-    return respond(fmt, data, "entity.html", alternates, graph=lambda: describe(g.store, uri))
+    # Weak ETags from the dataset version: any write changes them, so a cached page is never stale.
+    tag = f"{g.store.version}-{hashlib.sha1(request.full_path.encode() + fmt.encode()).hexdigest()[:16]}"
+    if request.if_none_match.contains_weak(tag):
+        response = Response(status=304)
+        response.set_etag(tag, weak=True)
+        response.vary.add("Accept")
+        return response
+    as_of = request.args.get("asOf") or None
+    if as_of:
+        try:
+            as_of = str(iso_literal(as_of))
+        except NotADate as exc:
+            raise GeokgError(f"asOf: {exc}", 400, "Bad parameter") from None
+    data = build_entity(g.store, uri, as_of=as_of, incoming_page=request.args.get("incoming", 1, type=int))
+    if data is None:
+        raise GeokgError(f"nothing in the graph is called <{uri}>", 404, "Not found")
+    if fmt == "html":
+        _pictures(g, uri, data)
+        data["schema"] = schema_jsonld(data)
+    response = respond(fmt, data, "entity.html", alternates, graph=lambda: describe(g.store, uri))
+    response.set_etag(tag, weak=True)
+    return response
+
+
+ACTOR_CLASSES = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Person", "Media", "Alliance", "Place", "Actor")
+
+
+def _pictures(g, uri, data):
+    kinds = {t["uri"].rsplit("#", 1)[-1] for t in data["types"]}
+    if kinds & set(ACTOR_CLASSES):
+        edges = network_edges(g.store, uri, data["labels"], href)
+        if data.get("asOf"):
+            edges = [e for e in edges if any(
+                r["relation"].endswith("#" + e["relation"]) for r in data["relations"])]
+        if edges:
+            data["network"] = Markup(network_svg({"uri": uri, "label": data["label"], "href": None}, edges))
+    if "Alliance" in kinds:
+        rows = membership_rows(g.store, uri, data["labels"], href)
+        if rows:
+            data["timeline"] = Markup(timeline_svg(rows, data.get("asOf") or dt.date.today().isoformat()))
+            data["members"] = rows
+
+
+SCHEMA_TYPES = {"State": "Country", "Person": "Person", "Organization": "Organization", "ArmedGroup": "Organization",
+                "PoliticalParty": "PoliticalParty", "Media": "NewsMediaOrganization", "Alliance": "Organization",
+                "Place": "Place", "Article": "NewsArticle", "Claim": "Claim"}
+
+
+def schema_jsonld(data: dict) -> Markup:
+    """schema.org JSON-LD for search engines, safe to embed: '<' is escaped so it cannot end the block."""
+    kinds = [t["uri"].rsplit("#", 1)[-1] for t in data["types"]]
+    kind = next((SCHEMA_TYPES[k] for k in kinds if k in SCHEMA_TYPES), "Event" if data["events"] else "Thing")
+    doc = {"@context": "https://schema.org", "@type": kind, "@id": data["uri"], "name": data["label"],
+           "url": data["uri"]}
+    if data["aliases"]:
+        doc["alternateName"] = data["aliases"]
+    if data["sameAs"]:
+        doc["sameAs"] = data["sameAs"]
+    text = json.dumps(doc, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+@bp.get("/ontology")
+def ontology_page():
+    fmt = negotiated({"text/turtle": "turtle"}, "html")
+    if fmt == "turtle":
+        return ontology()
+    graph = ontology_graph()
+    terms = []
+    for term in sorted({s for s in graph.subjects() if str(s).startswith(NS)}):
+        terms.append({"name": str(term)[len(NS):], "uri": str(term),
+                      "label": str(graph.value(term, RDFS.label) or ""),
+                      "comment": str(graph.value(term, RDFS.comment) or ""),
+                      "kind": "class" if (term, RDF.type, OWL.Class) in graph else "property"})
+    return respond("html", {"terms": terms}, "ontology.html", {"turtle": "/ontology.ttl"})
 
 
 @bp.get("/ontology.ttl")

@@ -288,3 +288,15 @@ def membership_rows(store, uri: str, label_of: dict, href) -> list[dict]:
         for m in missing:
             members[m]["label"] = names.get(m, members[m]["label"])
     return sorted(members.values(), key=lambda row: (row["start"] or "", row["label"]))
+
+
+EVENTS_IN_ORDER = PREFIXES + """
+SELECT ?ev (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date) (SAMPLE(?t) AS ?time) WHERE {
+  ?ev gk:participant ?p ; rdfs:label ?l . OPTIONAL { ?ev gk:date ?d } OPTIONAL { ?ev gk:timeText ?t }
+} GROUP BY ?ev ORDER BY (!BOUND(?date)) STR(?date) LIMIT 100"""
+
+
+def events_in_order(store) -> list[dict]:
+    """Every event, oldest first; undated ones last."""
+    return [{"uri": str(r["ev"]), "label": _text(r, "label"), "date": _text(r, "date"), "time": _text(r, "time")}
+            for r in store.query(EVENTS_IN_ORDER).rows()]

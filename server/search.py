@@ -1,0 +1,33 @@
+"""Search by name or alias: an HTML page, its JSON twin, and the suggestions every page's search box uses."""
+
+from flask import Blueprint, request
+from rdflib import Literal
+
+from geokg.server.app import geokg
+from geokg.server.render import negotiated, respond
+
+bp = Blueprint("search", __name__)
+SEARCH = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX gk: <https://w3id.org/geokg/ontology#>
+SELECT ?q ?item (SAMPLE(?name) AS ?label) (SAMPLE(?typeLabel) AS ?type) (MIN(?rank) AS ?score) WHERE {
+  { ?item skos:prefLabel ?text BIND(0 AS ?bonus) } UNION { ?item skos:altLabel ?text BIND(1 AS ?bonus) }
+  FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?q))))
+  ?item skos:prefLabel ?name .
+  OPTIONAL { ?item a ?class . GRAPH <https://w3id.org/geokg/ontology> { ?class rdfs:label ?typeLabel } }
+  BIND(IF(LCASE(STR(?text)) = LCASE(STR(?q)), 0, IF(STRSTARTS(LCASE(STR(?text)), LCASE(STR(?q))), 1, 2))
+       * 2 + ?bonus AS ?rank)
+} GROUP BY ?q ?item ORDER BY ?score STRLEN(?label) ?label LIMIT 20"""
+
+
+@bp.get("/search")
+@bp.get("/search.json", defaults={"as_json": True})
+def search(as_json=False):
+    query = (request.args.get("q") or "").strip()
+    fmt = "json" if as_json else negotiated({"application/json": "json"}, "html")
+    results = []
+    if len(query) >= 2:
+        rows = geokg().store.query(SEARCH, {"q": Literal(query[:100])}).rows()
+        results = [{"uri": str(r["item"]), "label": str(r["label"]), "type": str(r.get("type") or "")} for r in rows]
+    data = {"q": query, "results": results}
+    return respond(fmt, data, "search.html", {"json": f"/search.json?q={query}"})
