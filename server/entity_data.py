@@ -244,11 +244,17 @@ SELECT ?article (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?published) WHERE {
 
 
 def network_edges(store, uri: str, label_of: dict, href) -> list[dict]:
-    """The direct relations around one actor, as edges for the network picture."""
-    edges = []
+    """The direct relations around one actor, and the fellow members of its alliances, as picture edges."""
     rows = store.query(NETWORK, {"u": URIRef(uri)}).rows()
+    alliances = [str(r["o"]) for r in rows if str(r["s"]) == uri and str(r["p"]) in (str(GK.memberOf),
+                                                                                     str(GK.joinedAlliance))]
+    for alliance in list(dict.fromkeys(alliances))[:2]:
+        rows += [r for r in store.query(NETWORK, {"u": URIRef(alliance)}).rows()
+                 if str(r["o"]) == alliance and str(r["s"]) != uri
+                 and str(r["p"]) in (str(GK.memberOf), str(GK.joinedAlliance), str(GK.leftAlliance))]
     missing = {str(r[k]) for r in rows for k in ("s", "o") if str(r[k]) not in label_of}
     label_of = {**label_of, **_values_labels(store, missing)}
+    edges = []
     for r in rows:
         ends = []
         for key in ("s", "o"):

@@ -1,0 +1,69 @@
+"""Entity page render time at 1M triples: p50 and p99 of HTML actor pages served by `geokg serve`.
+
+    python bench/entity_pages_bench.py [--triples 1000000] [--pages 300]
+
+Targets from the issue: p50 <= 30 ms and p99 <= 150 ms. The dataset is the endpoint benchmark's.
+"""
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from endpoint_bench import BASE, free_port, make_dataset, wait_for  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--pages", type=int, default=300)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="geokg-pages-"))
+    try:
+        data = work / "dataset.nq"
+        count = make_dataset(data, args.triples)
+        store = ox.Store(str(work / "store"))
+        store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-m", "geokg", "serve", "--store", str(work / "store"),
+                                   "--port", str(port)], env={**os.environ, "GEOKG_WORKERS": "2"},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/sparql", 120)
+            rng = random.Random(3)
+            urls = [f"http://127.0.0.1:{port}/id/actor/actor-{rng.randrange(2000)}" for _ in range(args.pages)]
+            for url in urls[:10]:
+                requests.get(url, headers={"Accept": "text/html"}, timeout=60)
+            times = []
+            for url in urls:
+                started = time.perf_counter()
+                response = requests.get(url, headers={"Accept": "text/html"}, timeout=60)
+                times.append(time.perf_counter() - started)
+                assert response.status_code == 200, (url, response.status_code)
+            times.sort()
+            p50 = statistics.median(times) * 1000
+            p99 = times[min(len(times) - 1, int(len(times) * 0.99))] * 1000
+            print(f"{count} quads; {len(times)} actor pages: p50 {p50:.1f} ms (target 30, ratio {p50 / 30:.2f}), "
+                  f"p99 {p99:.1f} ms (target 150, ratio {p99 / 150:.2f})")
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
