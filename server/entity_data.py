@@ -27,34 +27,40 @@ HIDDEN = {
 OVERVIEW = PREFIXES + """
 SELECT DISTINCT ?u ?p ?o WHERE { ?u ?p ?o }"""
 
-RELATIONS = PREFIXES + """
-SELECT DISTINCT ?u ?st ?relation ?subject ?object ?time ?date ?start ?end ?role ?status ?sentence ?article WHERE {
-  { ?st gk:subject ?u } UNION { ?st gk:object ?u } UNION { ?st gk:statedIn ?u . ?st a gk:RelationStatement }
-  UNION { BIND(?u AS ?st) ?u a gk:RelationStatement }
-  ?st gk:relation ?relation ; gk:subject ?subject ; gk:object ?object ; gk:statedIn ?article ; gk:sentence ?sentence .
-  OPTIONAL { ?st gk:timeText ?time } OPTIONAL { ?st gk:date ?date }
-  OPTIONAL { ?st gk:start ?start } OPTIONAL { ?st gk:end ?end }
-  OPTIONAL { ?st gk:role ?role } OPTIONAL { ?st gk:status ?status }
-}"""
+# Each branch of these unions repeats the whole pattern: with the join inside the branch, the engine
+# starts from the one bound URI; with the join outside, it scans every statement first (100x slower).
+_REL = """?st gk:relation ?relation ; gk:subject ?subject ; gk:object ?object ; gk:statedIn ?article ;
+      gk:sentence ?sentence ."""
+RELATIONS = PREFIXES + f"""
+SELECT DISTINCT ?u ?st ?relation ?subject ?object ?time ?date ?start ?end ?role ?status ?sentence ?article WHERE {{
+  {{ ?st gk:subject ?u . {_REL} }} UNION {{ ?st gk:object ?u . {_REL} }}
+  UNION {{ ?st gk:statedIn ?u ; a gk:RelationStatement . {_REL} }}
+  UNION {{ ?u a gk:RelationStatement . BIND(?u AS ?st) {_REL} }}
+  OPTIONAL {{ ?st gk:timeText ?time }} OPTIONAL {{ ?st gk:date ?date }}
+  OPTIONAL {{ ?st gk:start ?start }} OPTIONAL {{ ?st gk:end ?end }}
+  OPTIONAL {{ ?st gk:role ?role }} OPTIONAL {{ ?st gk:status ?status }}
+}}"""
 
-EVENTS = PREFIXES + """
-SELECT DISTINCT ?u ?ev ?class ?label ?participant ?place ?time ?date ?sentence ?article WHERE {
-  { ?ev gk:participant ?u } UNION { ?ev gk:place ?u } UNION { ?ev gk:statedIn ?u . ?ev a gk:Event }
-  UNION { BIND(?u AS ?ev) ?u gk:participant ?any }
-  ?ev a ?class ; rdfs:label ?label ; gk:participant ?participant ; gk:statedIn ?article ; gk:sentence ?sentence .
+_EV = """?ev a ?class ; rdfs:label ?label ; gk:participant ?participant ; gk:statedIn ?article ;
+      gk:sentence ?sentence ."""
+EVENTS = PREFIXES + f"""
+SELECT DISTINCT ?u ?ev ?class ?label ?participant ?place ?time ?date ?sentence ?article WHERE {{
+  {{ ?ev gk:participant ?u . {_EV} }} UNION {{ ?ev gk:place ?u . {_EV} }}
+  UNION {{ ?ev gk:statedIn ?u ; a gk:Event . {_EV} }} UNION {{ ?u gk:participant ?any . BIND(?u AS ?ev) {_EV} }}
   FILTER(STRSTARTS(STR(?class), STR(gk:)))
-  OPTIONAL { ?ev gk:place ?place } OPTIONAL { ?ev gk:timeText ?time } OPTIONAL { ?ev gk:date ?date }
-}"""
+  OPTIONAL {{ ?ev gk:place ?place }} OPTIONAL {{ ?ev gk:timeText ?time }} OPTIONAL {{ ?ev gk:date ?date }}
+}}"""
 
-CLAIMS = PREFIXES + """
-SELECT DISTINCT ?u ?claim ?claimant ?who ?channel ?channelName ?content ?quote ?hedge ?about ?sentence ?article WHERE {
-  { ?claim gk:claimant ?u } UNION { ?claim gk:about ?u } UNION { ?claim gk:channel ?u }
-  UNION { ?claim gk:statedIn ?u . ?claim a gk:Claim } UNION { BIND(?u AS ?claim) ?u a gk:Claim }
-  ?claim gk:content ?content ; gk:directQuote ?quote ; gk:statedIn ?article ; gk:sentence ?sentence .
-  OPTIONAL { ?claim gk:claimant ?claimant } OPTIONAL { ?claim gk:claimantDescription ?who }
-  OPTIONAL { ?claim gk:channel ?channel } OPTIONAL { ?claim gk:channelName ?channelName }
-  OPTIONAL { ?claim gk:hedge ?hedge } OPTIONAL { ?claim gk:about ?about }
-}"""
+_CL = """?claim gk:content ?content ; gk:directQuote ?quote ; gk:statedIn ?article ; gk:sentence ?sentence ."""
+CLAIMS = PREFIXES + f"""
+SELECT DISTINCT ?u ?claim ?claimant ?who ?channel ?channelName ?content ?quote ?hedge ?about ?sentence ?article
+WHERE {{
+  {{ ?claim gk:claimant ?u . {_CL} }} UNION {{ ?claim gk:about ?u . {_CL} }} UNION {{ ?claim gk:channel ?u . {_CL} }}
+  UNION {{ ?claim gk:statedIn ?u ; a gk:Claim . {_CL} }} UNION {{ ?u a gk:Claim . BIND(?u AS ?claim) {_CL} }}
+  OPTIONAL {{ ?claim gk:claimant ?claimant }} OPTIONAL {{ ?claim gk:claimantDescription ?who }}
+  OPTIONAL {{ ?claim gk:channel ?channel }} OPTIONAL {{ ?claim gk:channelName ?channelName }}
+  OPTIONAL {{ ?claim gk:hedge ?hedge }} OPTIONAL {{ ?claim gk:about ?about }}
+}}"""
 
 INCOMING = PREFIXES + """
 SELECT DISTINCT ?u ?s ?p WHERE { ?s ?p ?u FILTER(!STRSTARTS(STR(?p), STR(gk:))) }
@@ -67,13 +73,6 @@ SELECT DISTINCT ?u ?s ?p ?o WHERE {
                 gk:mediatesBetween, gk:supports, gk:leaderOf, gk:headquarteredIn))
 } LIMIT 200"""
 
-SUPPORT = PREFIXES + """
-SELECT ?u ?s ?rel ?o (COUNT(DISTINCT ?article) AS ?sources) WHERE {
-  { ?st gk:subject ?u } UNION { ?st gk:object ?u }
-  ?st gk:subject ?s ; gk:relation ?rel ; gk:object ?o .
-  ?other gk:subject ?s ; gk:relation ?rel ; gk:object ?o ; gk:statedIn ?article .
-} GROUP BY ?u ?s ?rel ?o"""
-
 DESCRIPTION = PREFIXES + f"""
 CONSTRUCT {{ ?u ?p ?o . ?fact ?fp ?fo . ?n rdfs:label ?nl }} WHERE {{
   {{ ?u ?p ?o FILTER(?p != schema:articleBody) }}
@@ -81,6 +80,23 @@ CONSTRUCT {{ ?u ?p ?o . ?fact ?fp ?fo . ?n rdfs:label ?nl }} WHERE {{
   UNION {{ ?fact {LINKS} ?u . ?fact {LINKS} ?n . ?n rdfs:label ?nl }}
   UNION {{ ?u ?p2 ?n . ?n rdfs:label ?nl }}
 }}"""
+
+
+def _support(store, relations) -> dict:
+    """How many articles state each (subject, relation, object) of the page's relations."""
+    keys = {(r["subject"], r["relation"], o) for r in relations for o in r["object"]}
+    keys = [k for k in keys if all(_SAFE_IRI.match(x) for x in k)]
+    if not keys:
+        return {}
+    # Each article states a relation's direct triple in its own graph, so counting the graphs that hold
+    # it counts the articles: a fully bound lookup, unlike a join over statement nodes.
+    values = " ".join(f"(<{s}> <{p}> <{o}>)" for s, p, o in sorted(keys))
+    rows = store.query(PREFIXES + f"""
+SELECT ?s ?rel ?o (COUNT(DISTINCT ?g) AS ?sources) WHERE {{
+  VALUES (?s ?rel ?o) {{ {values} }}
+  GRAPH ?g {{ ?s ?rel ?o }}
+}} GROUP BY ?s ?rel ?o""").rows()
+    return {(str(r["s"]), str(r["rel"]), str(r["o"])): int(r["sources"]) for r in rows}
 
 
 def _values_labels(store, uris) -> dict[str, str]:
@@ -174,8 +190,7 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
         mentioned |= {c["channel"], c["article"], *c["claimant"], *c["about"]}
     label_of = _values_labels(store, mentioned)
 
-    sources = {(str(r["s"]), str(r["rel"]), str(r["o"])): int(r["sources"])
-               for r in store.query(SUPPORT, bind).rows()}
+    sources = _support(store, relations)
     for r in relations:
         r["sources"] = max([sources.get((r["subject"], r["relation"], o), 1) for o in r["object"]] or [1])
     relations = [r for r in relations if _in_force(r, as_of)]
