@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from endpoint_bench import BASE, free_port, make_dataset, wait_for  # noqa: E402
+from endpoint_bench import free_port, make_dataset, wait_for  # noqa: E402
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from geokg.loaders.errors import StoreError
 from geokg.loaders.execution import DATASET_FORMATS, Result, execute
-from geokg.loaders.querytext import refuse_fetching_update, refuse_service, uses_service
+from geokg.loaders.querytext import refuse_fetching_update, refuse_service
 from geokg.ontology import ONTOLOGY_IRI, ONTOLOGY_PATH, context
 
 

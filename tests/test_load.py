@@ -122,6 +122,6 @@ def test_service_is_refused_before_the_engine_sees_it(store):
     ("SELECT * WHERE { ?s <http://x/SERVICE> ?o } # SERVICE in a comment", False),
 ])
 def test_service_detection_ignores_strings_iris_variables_and_comments(query, refused):
-    from geokg.loaders.store import uses_service
+    from geokg.loaders.querytext import uses_service
 
     assert uses_service(query) is refused

@@ -10,9 +10,9 @@ QUOTE_FIRST = re.compile(rf"^[\"“](?P<q>.+?)[,.!?]?[\"”],?\s+(?P<who>.{{1,12
 QUOTE_LAST = re.compile(rf"^(?P<who>.{{1,200}}?)\s+(?P<v>{SPEECH}|stating|saying|adding|according to)\b[:,]?\s*"
                         rf"(?P<pre>[^\"“]{{0,80}}?)[\"“](?P<q>[^\"”]{{8,}})[\"”]")
 TOLD = re.compile(r"^(?P<who>.{1,120}?)\s+(?:told|informed|assured)\s+(?P<ch>.{1,60}?)\s+that\s+(?P<c>.+?)\.?$")
-REPORTED = re.compile(rf"^(?P<who>.{{1,120}}?)\s+(?:has |have |had )?(?:also )?(?:reportedly |allegedly |publicly )?"
-                      rf"(?P<v>said|says|announced|stated|warned|claimed|insisted|argued)\s+(?:that\s+)?(?P<c>.{{12,}}?)\.?$")
-TRAILING = re.compile(rf"^(?P<c>.{{12,}}?),\s+(?P<who>[^,]{{1,60}}?)\s+(?:said|say|says|reported|added|told \w+)(?P<rest>[,.].*|$)")
+REPORTED = re.compile(r"^(?P<who>.{1,120}?)\s+(?:has |have |had )?(?:also )?(?:reportedly |allegedly |publicly )?"
+                      r"(?P<v>said|says|announced|stated|warned|claimed|insisted|argued)\s+(?:that\s+)?(?P<c>.{12,}?)\.?$")
+TRAILING = re.compile(r"^(?P<c>.{12,}?),\s+(?P<who>[^,]{1,60}?)\s+(?:said|say|says|reported|added|told \w+)(?P<rest>[,.].*|$)")
 ACCUSED = re.compile(r"^(?P<who>.{0,120}?)\s*(?:has |have |had |went on to )?(?:accused|accuses|accusing|accuse)\s+"
                      r"(?P<t>.{1,80}?)\s+of\s+(?P<c>.+?)(?:,\s+in an? .*)?\.?$")
 DENIED = re.compile(r"^(?:.*?\bbut\s+)?(?P<who>[^,]{1,80}?)\s+(?:has |have |had )?(?:repeatedly )?(?:denied|denies|rejected|"

@@ -324,7 +324,7 @@ def _election(m, ab, ctx):
     return facts
 
 
-@rule(rf"(?:inauguration|swearing-in|sworn in|investiture)(?P<p>[^.;]{{0,60}})", 'inaugura', 'swearing', 'sworn', 'investiture')
+@rule(r"(?:inauguration|swearing-in|sworn in|investiture)(?P<p>[^.;]{0,60})", 'inaugura', 'swearing', 'sworn', 'investiture')
 def _inauguration(m, ab, ctx):
     person = typed(ab.actors(m["p"]), "Person")[:1]
     return [Fact("event", "Inauguration", person, confidence=0.75)] if person else []

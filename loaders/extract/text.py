@@ -128,7 +128,7 @@ _SPLIT = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
 
 def _blocks(body: str):
     """Runs of text that belong together: paragraphs, with soft line wraps joined and headings apart."""
-    start = None
+    start, prev_end = None, 0
     pos = 0
     for line in body.split("\n"):
         line_start, line_end = pos, pos + len(line)
