@@ -63,9 +63,13 @@ class _Worker:
 
     def wait_ready(self, seconds=60):
         if not self.ready:
-            if not self.connection.poll(seconds):
-                raise StoreError("a query worker did not start")
-            self.connection.recv()
+            try:
+                if not self.connection.poll(seconds):
+                    raise StoreError(f"a query worker did not start within {seconds} s")
+                self.connection.recv()
+            except EOFError:
+                raise StoreError(f"a query worker exited while opening the store (exit code "
+                                 f"{self.process.exitcode}); see the messages above") from None
             self.ready = True
 
     def kill(self):

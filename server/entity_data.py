@@ -1,6 +1,7 @@
 """What an entity page shows, as plain JSON-ready data: built here, formatted by the renderer."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from rdflib import Literal, URIRef
 
@@ -16,6 +17,7 @@ PREFIX schema: <https://schema.org/>
 LINKS = "gk:subject|gk:object|gk:participant|gk:place|gk:claimant|gk:channel|gk:about"
 # Store IRIs are validated by the engine, but they are pasted into VALUES, so check them once more.
 _SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
+_QUERIES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="geokg-page")
 HIDDEN = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel",
@@ -153,14 +155,17 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
     """Everything known about one URI (as it stood on ``as_of`` when given), or None when unknown."""
     node = URIRef(uri)
     bind = {"u": node}
-    out = store.query(OVERVIEW, bind).rows()
-    incoming = store.query(INCOMING, bind).rows()
-    relations = _collect(store.query(RELATIONS, bind).rows(), "st",
+    # The five queries are independent: run them at once, so a pooled store spreads them over its
+    # workers (and pyoxigraph releases the GIL while each runs).
+    futures = [_QUERIES.submit(lambda q=q: store.query(q, bind).rows())
+               for q in (OVERVIEW, INCOMING, RELATIONS, EVENTS, CLAIMS)]
+    out, incoming, relation_rows, event_rows, claim_rows = (f.result() for f in futures)
+    relations = _collect(relation_rows, "st",
                          ("relation", "subject", "time", "date", "start", "end", "role", "status", "article"),
                          ("object", "sentence"))
-    events = _collect(store.query(EVENTS, bind).rows(), "ev",
+    events = _collect(event_rows, "ev",
                       ("label", "place", "time", "date", "article"), ("class", "participant", "sentence"))
-    claims = _collect(store.query(CLAIMS, bind).rows(), "claim",
+    claims = _collect(claim_rows, "claim",
                       ("channel", "channelName", "content", "quote", "hedge", "article"),
                       ("claimant", "who", "about", "sentence"))
     if not (out or incoming or relations or events or claims):
