@@ -88,12 +88,17 @@ def abstract(body: str, sentence, mentions: list[Mention]) -> Abstract:
         cursor = m.end
     parts.append(body[cursor:sentence.end].lower())
     text = _SPACE.sub(" ", "".join(parts)).lower()
-    text = _QUOTED.sub(r"\1", text)
-    text = _THE.sub("", text)
-    text = _HYPHEN_BEFORE.sub("-", text)
-    text = _HYPHEN_AFTER.sub("-", text)
-    text = _PUNCT.sub(r"\1", text)
-    text = _POSSESSIVE.sub(r"\1's", text)
+    # Each clean-up runs only when its trigger is in the sentence: this is the extractor's hot path.
+    if any(q in text for q in "'‘’\"“”[("):
+        text = _QUOTED.sub(r"\1", text)
+    if "the ⟨" in text:
+        text = _THE.sub("", text)
+    if "-" in text:
+        text = _HYPHEN_AFTER.sub("-", _HYPHEN_BEFORE.sub("-", text))
+    if " ," in text or " ." in text or " ;" in text or " :" in text:
+        text = _PUNCT.sub(r"\1", text)
+    if "⟩ '" in text or "⟩ s" in text:
+        text = _POSSESSIVE.sub(r"\1's", text)
     return Abstract(text.strip(), kept)
 
 
