@@ -177,6 +177,7 @@ def main() -> int:
     parser.add_argument("--concurrency-seconds", type=float, default=30)
     parser.add_argument("--load-seconds", type=float, default=60)
     parser.add_argument("--skip-rdflib", action="store_true", help="leave rdflib-endpoint out (it is slow to load)")
+    parser.add_argument("--workers", type=int, default=2, help="geokg query worker processes")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="geokg-bench-"))
@@ -196,7 +197,7 @@ def main() -> int:
         port = free_port()
         processes.append(subprocess.Popen(
             [sys.executable, "-m", "geokg", "serve", "--store", str(geokg_store), "--port", str(port)],
-            env={**os.environ, "GEOKG_TIMEOUT": "10", "GEOKG_WORKERS": "2"},
+            env={**os.environ, "GEOKG_TIMEOUT": "10", "GEOKG_WORKERS": str(args.workers)},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         servers["geokg"] = f"http://127.0.0.1:{port}/sparql"
         port = free_port()
