@@ -4,14 +4,15 @@ Both the embedded store and the worker pool use ``execute``, so an answer looks 
 was computed: the same formats, the same row cap and the same signal when the cap cuts it.
 """
 
+import json
+
 from rdflib import BNode, Graph, Literal, URIRef
 
 from geokg.loaders.errors import GeokgError
 from geokg.loaders.querytext import names_dataset, query_kind
 
 DATASET_FORMATS = {"nquads": "N_QUADS", "trig": "TRIG"}
-GRAPH_FORMATS = ("turtle", "ntriples", "rdfxml", "nquads", "trig", "jsonld")
-RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+TRUNCATED = "urn:geokg:truncated"
 
 
 def _encode(term):
@@ -129,10 +130,13 @@ def _write_graph(triples, fmt, truncated, cap) -> bytes:
         if data:
             g.parse(data=data.decode("utf-8"), format="nt")
         body = graph_to_jsonld(g)
-        if truncated:
-            body = body.rstrip()[:-1] + f', "geokg:truncated": {cap}' + "}"
-            body = body.encode() if isinstance(body, str) else body
-        return body if isinstance(body, bytes) else body.encode()
+        if not truncated:
+            return body
+        doc = json.loads(body)
+        doc = doc if isinstance(doc, dict) else {"@graph": doc}
+        # A term the context does not define is dropped by JSON-LD processors but seen by readers.
+        doc[TRUNCATED] = cap
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
     if fmt in ("nquads", "trig"):
         data = ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
                             format=getattr(ox.RdfFormat, DATASET_FORMATS[fmt])) or b""
@@ -140,7 +144,7 @@ def _write_graph(triples, fmt, truncated, cap) -> bytes:
         data = ox.serialize(triples, format={"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
                                              "rdfxml": ox.RdfFormat.RDF_XML}[fmt]) or b""
     if truncated:
-        note = f"truncated after {cap} triples ({'urn:geokg:truncated'})"
+        note = f"truncated after {cap} triples ({TRUNCATED})"
         data += (f"<!-- {note} -->\n" if fmt == "rdfxml" else f"# {note}\n").encode()
     return data
 

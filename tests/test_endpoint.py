@@ -178,6 +178,12 @@ def test_row_cap_signal_in_header_and_body(store):
         small = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 2"},
                            headers={"Accept": "text/csv"})
         assert small.status_code == 200 and "X-Geokg-Truncated" not in small.headers
+        construct = {"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"}
+        turtle = client.get("/sparql", query_string=construct, headers={"Accept": "text/turtle"})
+        assert turtle.headers["X-Geokg-Truncated"] == "3" and "# truncated after 3 triples" in turtle.get_data(as_text=True)
+        assert len(Graph().parse(data=turtle.get_data(as_text=True), format="turtle")) == 3
+        jsonld = client.get("/sparql", query_string=construct, headers={"Accept": "application/ld+json"}).get_json()
+        assert jsonld["urn:geokg:truncated"] == 3
     finally:
         store.max_rows = 100_000
 
