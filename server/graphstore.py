@@ -4,6 +4,7 @@ import re
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
+from rdflib import URIRef
 
 from geokg.loaders.errors import GeokgError
 from geokg.server import conneg
@@ -36,13 +37,7 @@ def _target() -> str | None:
 def _exists(graph: str | None) -> bool:
     if graph is None:
         return True
-    return bool(geokg().store.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": _uri(graph)}))
-
-
-def _uri(iri):
-    from rdflib import URIRef
-
-    return URIRef(iri)
+    return bool(geokg().store.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)}))
 
 
 def _body_triples(graph: str | None) -> str:
@@ -82,7 +77,7 @@ def read():
         # The store's own default graph, not the union of all graphs that queries see by default.
         result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", union=False)
     else:
-        result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": _uri(graph)})
+        result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": URIRef(graph)})
     body = result.serialize(fmt)
     response = Response(b"" if request.method == "HEAD" else body, content_type=conneg.MEDIA_TYPES[fmt])
     response.headers["Content-Length"] = str(len(body))
