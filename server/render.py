@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from flask import Response, jsonify, render_template, request
 
+from geokg.ontology import NS as ONTOLOGY_NS
 from geokg.server import conneg
 
 PREFIX_NAMES = {
@@ -28,6 +29,9 @@ def href(uri) -> str | None:
     local = geokg().ids.local_path(uri)
     if local:
         return local
+    if uri.startswith(ONTOLOGY_NS):
+        # Ontology terms are described on this server's ontology page, one anchor per term.
+        return "/ontology#" + uri[len(ONTOLOGY_NS):]
     return uri if uri.startswith(("http://", "https://")) else None
 
 

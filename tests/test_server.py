@@ -196,3 +196,38 @@ def test_untrusted_literals_render_inert(tmp_path):
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "<b>bold</b>" not in html
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_ontology_terms_have_pages_and_link_there(client):
+    page = client.get("/ontology", headers=BROWSER).get_data(as_text=True)
+    assert 'id="memberOf"' in page and "The subject is a member of the object" in page
+    assert client.get("/ontology", headers={"Accept": "text/turtle"}).mimetype == "text/turtle"
+    hamas = client.get("/id/actor/hamas", headers=BROWSER).get_data(as_text=True)
+    assert 'href="/ontology#ArmedGroup"' in hamas
+
+
+def test_search_finds_names_and_aliases_with_a_json_twin(client):
+    page = client.get("/search", query_string={"q": "sinwar"}, headers=BROWSER)
+    assert 'href="/id/actor/yahya-sinwar"' in page.get_data(as_text=True)
+    assert '/search.json?q=sinwar' in page.headers["Link"]
+    found = client.get("/search.json", query_string={"q": "the movement"}).get_json()["results"]
+    assert [r["label"] for r in found] == ["Hamas"]
+    assert client.get("/search.json", query_string={"q": "x"}).get_json()["results"] == []
+
+
+def test_as_of_view_and_etags(client):
+    before = client.get("/id/actor/axis-of-resistance.json", query_string={"asOf": "2011"}).get_json()
+    after = client.get("/id/actor/axis-of-resistance.json", query_string={"asOf": "2017-09-23"}).get_json()
+    left = [r for r in before["relations"] if r["relation"].endswith("#leftAlliance")]
+    assert left == [] and any(r["relation"].endswith("#leftAlliance") for r in after["relations"])
+    assert client.get("/id/actor/hamas", query_string={"asOf": "soon"}).status_code == 400
+    first = client.get("/id/actor/hamas", headers=BROWSER)
+    again = client.get("/id/actor/hamas", headers={**BROWSER, "If-None-Match": first.headers["ETag"]})
+    assert first.headers["ETag"].startswith('W/"') and again.status_code == 304
+
+
+def test_pictures_and_schema_org(client):
+    html = client.get("/id/actor/axis-of-resistance", headers=BROWSER).get_data(as_text=True)
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="network"' in html and "Hizballah" in html
+    assert 'class="timeline"' in html and "left 2012" in html
+    assert '<script type="application/ld+json">{"@context": "https://schema.org"' in html
