@@ -143,6 +143,15 @@ def ontology_page():
     return respond("html", {"terms": terms}, "ontology.html", {"turtle": "/ontology.ttl"})
 
 
+@bp.get("/graph/<path:name>")
+def graph(name: str):
+    """A named graph's IRI leads to the article it holds the facts of."""
+    target = f"/id/article/{name}"
+    if build_entity(geokg().store, f"{geokg().ids.base}{target}") is None:
+        raise GeokgError(f"no graph <{geokg().ids.base}/graph/{name}> in the store", 404, "Not found")
+    return Response(status=303, headers={"Location": target})
+
+
 @bp.get("/ontology.ttl")
 def ontology():
     return ONTOLOGY_PATH.read_bytes(), 200, {"Content-Type": "text/turtle; charset=utf-8"}

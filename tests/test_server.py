@@ -231,3 +231,18 @@ def test_pictures_and_schema_org(client):
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="network"' in html and "Hizballah" in html
     assert 'class="timeline"' in html and "left 2012" in html
     assert '<script type="application/ld+json">{"@context": "https://schema.org"' in html
+
+
+def test_graph_iris_lead_to_their_article(client):
+    response = client.get("/graph/000-iran-hamas-syria-axis")
+    assert response.status_code == 303 and response.headers["Location"] == "/id/article/000-iran-hamas-syria-axis"
+    assert client.get("/graph/no-such-article").status_code == 404
+
+
+def test_javascript_urls_in_the_data_are_never_links(store, client):
+    store.update("INSERT DATA { GRAPH <urn:test:evil> { <https://geokg.example.org/id/actor/hamas> "
+                 "<http://www.w3.org/2002/07/owl#sameAs> <javascript:alert(1)> ; "
+                 "<https://schema.org/url> <javascript:alert(2)> } }")
+    html = client.get("/id/actor/hamas", headers=BROWSER).get_data(as_text=True)
+    assert "javascript:alert(1)" in html, "the value is shown"
+    assert 'href="javascript:' not in html and "href='javascript:" not in html
