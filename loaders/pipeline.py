@@ -8,7 +8,8 @@ from geokg.loaders.ids import Ids, article_slug
 from geokg.loaders.mapping import claims_to_graph
 from geokg.loaders.registry import format_for
 from geokg.loaders.shacl import shacl_problems
-from geokg.loaders.store import install_ontology
+from geokg.loaders.store import ontology_ntriples
+from geokg.ontology import ONTOLOGY_IRI
 
 
 @dataclass
@@ -72,7 +73,8 @@ def load_paths(store, paths, ids: Ids, progress=None) -> list[Loaded]:
             progress(1)
     if problems:
         raise LoadError(problems)
+    # The ontology graph is refreshed in the same transaction as the articles.
+    prepared[ONTOLOGY_IRI] = ontology_ntriples()
     store.replace_graphs(prepared)
-    install_ontology(store)
     store.flush()
     return loaded

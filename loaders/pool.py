@@ -13,11 +13,10 @@ import threading
 import uuid
 from pathlib import Path
 
-from geokg.loaders.errors import GeokgError
+from geokg.loaders.errors import GeokgError, StoreError
 from geokg.loaders.execution import Result, execute
-from geokg.loaders.errors import StoreError
 from geokg.loaders.querytext import refuse_fetching_update, refuse_service
-from geokg.loaders.store import install_ontology
+from geokg.loaders.store import OxigraphStore, install_ontology, replace_graphs_update
 
 
 class QueryTimeout(GeokgError):
@@ -162,24 +161,14 @@ class PooledStore:
 
     def __init__(self, path, workers: int = 2, timeout: float = 30.0, max_rows: int = 100_000,
                  union_default_graph: bool = True, service_allow=()):
-        import pyoxigraph as ox
-
         self.path = Path(path)
         self.service_allow = tuple(service_allow)
         self.union_default_graph = union_default_graph
         self.max_rows = max_rows
-        try:
-            store = ox.Store(str(self.path))
-        except OSError as exc:
-            hint = " Is another geokg process using it?" if "lock" in str(exc).lower() else ""
-            raise StoreError(f"cannot open the store at {self.path}: {exc}.{hint}") from None
-        from geokg.loaders.store import OxigraphStore
-
-        wrapper = OxigraphStore.__new__(OxigraphStore)
-        wrapper.path, wrapper.union_default_graph, wrapper._store = self.path, union_default_graph, store
-        install_ontology(wrapper)
-        store.flush()
-        del wrapper, store
+        seed = OxigraphStore(self.path)
+        install_ontology(seed)
+        seed.flush()
+        del seed
         self.pool = WorkerPool(self.path, workers=workers, timeout=timeout)
         self.version = uuid.uuid4().hex[:12]
 
@@ -194,29 +183,19 @@ class PooledStore:
                       self.union_default_graph if union is None else union, self.max_rows)
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
-        """Run a SPARQL Update with the workers stopped (the caller has checked it is safe)."""
-        import pyoxigraph as ox
-
+        """Run a SPARQL Update with the workers stopped, through the embedded store's own update."""
+        # Refused updates are refused before the workers are stopped for them.
         refuse_fetching_update(sparql)
         with self.pool.exclusive():
-            store = ox.Store(str(self.path))
+            writer = OxigraphStore(self.path)
             try:
-                store.update(sparql, base_iri=base_iri)
-                store.flush()
-                self.version = uuid.uuid4().hex[:12]
-            except SyntaxError as exc:
-                raise GeokgError(f"SPARQL Update syntax error: {exc}", 400, "Bad update") from None
-            except OSError as exc:
-                raise GeokgError(f"the update failed and changed nothing: {exc}", 400, "Update failed") from None
+                writer.update(sparql, base_iri=base_iri)
             finally:
-                del store
+                del writer
+        self.version = uuid.uuid4().hex[:12]
 
     def replace_graphs(self, graphs: dict[str, str]) -> None:
-        parts = []
-        for graph, ntriples in graphs.items():
-            parts.append(f"DROP SILENT GRAPH <{graph}>")
-            parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}\n}} }}")
-        self.update(" ;\n".join(parts))
+        self.update(replace_graphs_update(graphs))
 
     def graphs(self) -> list[str]:
         return self.pool.request({"op": "graphs"})[2]

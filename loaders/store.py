@@ -1,5 +1,6 @@
 """Where the graph lives: one interface, with embedded Oxigraph (on disk or in memory) as the default."""
 
+import functools
 import uuid
 from pathlib import Path
 from typing import Protocol
@@ -92,12 +93,8 @@ class OxigraphStore:
 
     def replace_graphs(self, graphs: dict[str, str]) -> None:
         """Replace named graphs (IRI -> N-Triples) in one transaction: all of them or none."""
-        parts = []
-        for graph, ntriples in graphs.items():
-            parts.append(f"DROP SILENT GRAPH <{graph}>")
-            parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}\n}} }}")
         try:
-            self._store.update(" ;\n".join(parts))
+            self._store.update(replace_graphs_update(graphs))
             self.version = uuid.uuid4().hex[:12]
         except (SyntaxError, OSError) as exc:
             raise StoreError(f"writing {len(graphs)} graph(s) failed, nothing was changed: {exc}") from None
@@ -119,12 +116,26 @@ class OxigraphStore:
             self._store.flush()
 
 
+def replace_graphs_update(graphs: dict[str, str]) -> str:
+    """One SPARQL Update that replaces named graphs (IRI -> N-Triples), so it is one transaction."""
+    parts = []
+    for graph, ntriples in graphs.items():
+        parts.append(f"DROP SILENT GRAPH <{graph}>")
+        parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}\n}} }}")
+    return " ;\n".join(parts)
+
+
 def open_store(location: str | Path | None = None, **options) -> Store:
     """The store at a location: a path for an embedded on-disk store, or None for memory."""
     return OxigraphStore(location, **options)
 
 
+@functools.lru_cache(maxsize=1)
+def ontology_ntriples() -> str:
+    """The ontology as N-Triples, for its own named graph."""
+    return Graph().parse(ONTOLOGY_PATH, format="turtle").serialize(format="nt")
+
+
 def install_ontology(store) -> None:
     """Keep the ontology's own triples in their named graph, so term labels are queryable."""
-    g = Graph().parse(ONTOLOGY_PATH, format="turtle")
-    store.replace_graphs({ONTOLOGY_IRI: g.serialize(format="nt")})
+    store.replace_graphs({ONTOLOGY_IRI: ontology_ntriples()})

@@ -66,12 +66,10 @@ def _served_store(config, ids):
     location = config["GEOKG_STORE"]
     if config["GEOKG_DEMO"] or location in (None, "", MEMORY):
         location = tempfile.mkdtemp(prefix="geokg-demo-")
-        seed = OxigraphStore(location)
-        install_ontology(seed)
         if config["GEOKG_DEMO"]:
+            seed = OxigraphStore(location)
             load_paths(seed, sample_claims(), ids)
-        seed.flush()
-        del seed
+            del seed
     return PooledStore(location, workers=config["GEOKG_WORKERS"], timeout=config["GEOKG_TIMEOUT"],
                        max_rows=config["GEOKG_MAX_ROWS"], union_default_graph=config["GEOKG_UNION_DEFAULT_GRAPH"],
                        service_allow=config["GEOKG_SERVICE_ALLOW"])
