@@ -14,6 +14,15 @@ RESULT_FORMATS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "c
                   "trig": "TriG", "jsonld": "JSON-LD", "rdfxml": "RDF_XML"}
 
 
+RDFLIB_NAMES = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "nquads": "nquads",
+                "trig": "trig"}
+
+
+def serialize(graph: Graph, fmt: str) -> str:
+    """A description graph in one of the negotiated graph formats."""
+    return graph.serialize(format=RDFLIB_NAMES[fmt])
+
+
 def service_description(endpoint: str, writable: bool, union: bool, federated: bool, void_url: str) -> Graph:
     """What this endpoint supports, in the W3C service description vocabulary."""
     g = Graph()

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 
 from geokg.server import conneg
 from geokg.server.app import geokg
-from geokg.server.descriptions import void_description
+from geokg.server.descriptions import serialize, void_description
 from geokg.server.render import negotiated
 
 bp = Blueprint("operations", __name__)
@@ -30,8 +30,7 @@ def void():
     graph = void_description(g.ids.base, root + "/.well-known/void", root + url_for("sparql.sparql"), len(g.store),
                              g.store.graphs())
     fmt = negotiated(conneg.GRAPH_TYPES, "turtle", extra=())
-    body = graph.serialize(format={"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld",
-                                   "nquads": "nquads", "trig": "trig"}[fmt])
+    body = serialize(graph, fmt)
     response = Response(body, content_type=conneg.MEDIA_TYPES[fmt])
     response.vary.add("Accept")
     return response

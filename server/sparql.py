@@ -11,7 +11,7 @@ from geokg.loaders.pool import QueryTimeout
 from geokg.loaders.querytext import with_using
 from geokg.server import conneg
 from geokg.server.app import geokg
-from geokg.server.descriptions import service_description
+from geokg.server.descriptions import service_description, serialize
 from geokg.server.render import negotiated
 
 bp = Blueprint("sparql", __name__)
@@ -91,8 +91,7 @@ def _description(fmt: str):
     graph = service_description(endpoint, bool(current_app.config.get("GEOKG_WRITE_TOKEN")),
                                 g.store.union_default_graph, bool(current_app.config.get("GEOKG_SERVICE_ALLOW")),
                                 request.url_root.rstrip("/") + "/.well-known/void")
-    body = graph.serialize(format={"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld",
-                                   "nquads": "nquads", "trig": "trig"}[fmt])
+    body = serialize(graph, fmt)
     response = Response(body, content_type=conneg.MEDIA_TYPES[fmt])
     response.vary.add("Accept")
     return response
