@@ -149,30 +149,16 @@ class MentionFinder:
         early = []
         for match in (MEDIA_PHRASE.finditer(text) if " media" in text or " press" in text else ()):
             if self.g.forms.get((norm(match.group(1).split()[0]),)) or match.group(1).split()[0].lower() not in COMMON:
-                s, e = sentence.start + match.start(), sentence.start + match.end()
-                actor = self.actor(match.group(0), "Media", position=s)
-                actor.evidence = True
-                actor.add_form(match.group(0), named=True)
-                early.append(Mention(s, e, match.group(0), actor, "name", sentence.index))
+                early.append(self._phrase(match, sentence, "Media"))
         for match in (GROUP_PHRASE.finditer(text) if GROUP_CUE.search(text) else ()):
             # An unknown name before a group noun ("the Houthi militia") names an armed group.
             word = match.group(1).lower()
             if word in COMMON or self.g.forms.get((word,)) or match.start() == 0:
                 continue
-            s, e = sentence.start + match.start(), sentence.start + match.end()
-            actor = self.actor(match.group(0), "ArmedGroup", position=s)
-            actor.evidence = True
-            actor.add_form(match.group(0), named=True)
-            self.descriptive.add(actor.key)
-            early.append(Mention(s, e, match.group(0), actor, "name", sentence.index))
+            early.append(self._phrase(match, sentence, "ArmedGroup", descriptive=True))
         for match in (BACKED.finditer(text) if "-" in text else ()):
-            s, e = sentence.start + match.start(), sentence.start + match.end()
-            actor = self.actor(match.group(0), "ArmedGroup", position=s)
-            actor.evidence = True
-            actor.add_form(match.group(0), named=True)
-            self.descriptive.add(actor.key)
-            early.append(Mention(s + match.start(2) - match.start(), e, match.group(0)[match.start(2) - match.start():],
-                                 actor, "name", sentence.index))
+            # The mention starts at "backed": the state before the hyphen stays a mention of its own.
+            early.append(self._phrase(match, sentence, "ArmedGroup", descriptive=True, from_group=2))
         self.mentions.extend(early)
         claimed = [(m.start, m.end) for m in early]
         toks = [(s + sentence.start, e + sentence.start, t)
@@ -205,6 +191,18 @@ class MentionFinder:
         found = [m for m in found if not (body[m.start - 1:m.start] == "[" and body[m.end:m.end + 1] == "]")]
         self._classify_demonyms(found, sentence)
         self.mentions.extend(found)
+
+    def _phrase(self, match, sentence, typ, descriptive=False, from_group=0) -> Mention:
+        """An actor named by a whole phrase ("Swedish and Finnish media", "Iranian-backed militants")."""
+        name = match.group(0)
+        actor = self.actor(name, typ, position=sentence.start + match.start())
+        actor.evidence = True
+        actor.add_form(name, named=True)
+        if descriptive:
+            self.descriptive.add(actor.key)
+        start = sentence.start + match.start(from_group)
+        return Mention(start, sentence.start + match.end(), name[match.start(from_group) - match.start():], actor,
+                       "name", sentence.index)
 
     def _gazetteer_hit(self, toks, keys, i):
         start_tok = toks[i][2]
