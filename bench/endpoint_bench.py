@@ -52,8 +52,15 @@ PREDICATES = ["memberOf", "alliedWith", "hostileTo", "supports", "mediatesBetwee
 EVENTS = ["Meeting", "Mediation", "Statement", "Sanction", "MilitaryAction", "Election"]
 
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+ACTOR_TYPES = ("State", "ArmedGroup", "PoliticalParty", "Person", "Organization")
+
+
 def make_dataset(path: Path, triples: int) -> int:
-    """Synthetic articles in geokg's own shape: actors, relation statements, events and claims per graph."""
+    """Synthetic articles in the shape the loaders write: typed actors, and per article graph its relation
+    statements, events and claims, each with its sentence, source and confidence."""
     rng = random.Random(7)
     actors = [f"{BASE}/id/actor/actor-{i}" for i in range(2000)] + [f"{BASE}/id/actor/alliance-{i}" for i in range(40)]
     lines, article = [], 0
@@ -61,32 +68,50 @@ def make_dataset(path: Path, triples: int) -> int:
     def add(s, p, o, g):
         lines.append(f"<{s}> <{p}> {o} <{g}> .\n")
 
+    # Typed actors, as the loaders write them: entity pages draw pictures only for actors.
+    for i, actor in enumerate(actors):
+        kind = "Alliance" if "alliance" in actor else ACTOR_TYPES[i % len(ACTOR_TYPES)]
+        add(actor, RDF_TYPE, f"<{GK}{kind}>", f"{BASE}/graph/actors")
+
     while len(lines) < triples:
         article += 1
         graph, art = f"{BASE}/graph/a{article}", f"{BASE}/id/article/a{article}"
-        add(art, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{GK}Article>", graph)
+        add(art, RDF_TYPE, f"<{GK}Article>", graph)
+        add(art, RDFS_LABEL, f'"Article {article}"', graph)
+
+        def provenance(node, sentence):
+            add(node, f"{GK}statedIn", f"<{art}>", graph)
+            add(node, f"{GK}sentence", f'"{sentence}"', graph)
+            add(node, f"{GK}confidence", f'"0.{rng.randint(500, 999)}"^^<{XSD}decimal>', graph)
+
         for k in range(12):
             subject, obj = rng.choice(actors[:2000]), rng.choice(actors)
             pred = rng.choice(PREDICATES)
             st = f"{BASE}/id/relation/a{article}/{k}"
+            add(st, RDF_TYPE, f"<{GK}{'Membership' if pred == 'memberOf' else 'RelationStatement'}>", graph)
             add(st, f"{GK}subject", f"<{subject}>", graph)
             add(st, f"{GK}relation", f"<{GK}{pred}>", graph)
             add(st, f"{GK}object", f"<{obj}>", graph)
-            add(st, f"{GK}sentence", f'"Sentence {k} of article {article} says {pred}."', graph)
-            add(st, f"{GK}statedIn", f"<{art}>", graph)
+            provenance(st, f"Sentence {k} of article {article} says {pred}.")
             add(subject, f"{GK}{pred}", f"<{obj}>", graph)
         for k in range(5):
             ev = f"{BASE}/id/event/a{article}/{k}"
-            add(ev, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", f"<{GK}{rng.choice(EVENTS)}>", graph)
+            kind = rng.choice(EVENTS)
+            add(ev, RDF_TYPE, f"<{GK}{kind}>", graph)
+            add(ev, RDFS_LABEL, f'"{kind} {k} of article {article}"', graph)
             for actor in rng.sample(actors, 2):
                 add(ev, f"{GK}participant", f"<{actor}>", graph)
             add(ev, f"{GK}date", f'"20{rng.randint(10, 24)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"'
-                f'^^<http://www.w3.org/2001/XMLSchema#date>', graph)
+                f'^^<{XSD}date>', graph)
+            provenance(ev, f"Sentence {12 + k} of article {article} tells of a {kind}.")
         for k in range(4):
             claim = f"{BASE}/id/claim/a{article}/{k}"
+            add(claim, RDF_TYPE, f"<{GK}Claim>", graph)
             add(claim, f"{GK}claimant", f"<{rng.choice(actors)}>", graph)
             add(claim, f"{GK}content", f'"Claim {k} of article {article}."', graph)
+            add(claim, f"{GK}directQuote", f'"false"^^<{XSD}boolean>', graph)
             add(claim, f"{GK}hedge", f'"{rng.choice(["reportedly", "is believed", "accused"])}"', graph)
+            provenance(claim, f"Sentence {17 + k} of article {article} reports a claim.")
         for i in rng.sample(range(2000), 3):
             add(actors[i], "http://www.w3.org/2004/02/skos/core#prefLabel", f'"Actor {i}"', graph)
     path.write_text("".join(lines), encoding="utf-8")

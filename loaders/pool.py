@@ -171,6 +171,7 @@ class PooledStore:
         del seed
         self.pool = WorkerPool(self.path, workers=workers, timeout=timeout)
         self.version = uuid.uuid4().hex[:12]
+        self._size = (None, 0)
 
     def describe(self) -> str:
         return f"Oxigraph store at {self.path} ({self.pool.size} query workers)"
@@ -201,7 +202,14 @@ class PooledStore:
         return self.pool.request({"op": "graphs"})[2]
 
     def __len__(self) -> int:
-        return self.pool.request({"op": "len"})[2]
+        # Counting a big store takes a while (0.4 s at 1M triples) and health checks ask often: count
+        # once per dataset version.
+        version, counted = self._size
+        if version != self.version:
+            version = self.version
+            counted = self.pool.request({"op": "len"})[2]
+            self._size = (version, counted)
+        return counted
 
     def dump(self, fmt: str) -> bytes:
         return self.pool.request({"op": "dump", "format": fmt}, timeout=3600)[2]

@@ -15,7 +15,7 @@ from geokg.server.app import geokg
 from geokg.loaders.dates import NotADate, iso_literal
 from geokg.ontology import CONTEXT_PATH, NS, ONTOLOGY_PATH, ontology_graph
 from geokg.server.entity_data import build_entity, describe, events_in_order, home_data, membership_rows, \
-    network_edges
+    network_edges, start_network
 from geokg.server.pictures import network_svg, timeline_svg
 from geokg.server.render import href, negotiated, respond
 
@@ -43,7 +43,8 @@ def _story(g, data):
     actors = [a for a in data["actors"] if a["type"] != "Alliance" and a["type"] != "Place"]
     if actors:
         top = actors[0]
-        edges = network_edges(g.store, top["uri"], {a["uri"]: a["label"] for a in data["actors"]}, href)
+        edges, data["network_more"] = network_edges(g.store, top["uri"],
+                                                    {a["uri"]: a["label"] for a in data["actors"]}, href)
         if edges:
             data["story_actor"] = top
             data["network"] = Markup(network_svg({"uri": top["uri"], "label": top["label"], "href": None}, edges))
@@ -79,11 +80,13 @@ def entity(rest: str):
             as_of = str(iso_literal(as_of))
         except NotADate as exc:
             raise GeokgError(f"asOf: {exc}", 400, "Bad parameter") from None
-    data = build_entity(g.store, uri, as_of=as_of, incoming_page=request.args.get("incoming", 1, type=int))
+    network = start_network(g.store, uri) if fmt == "html" else []
+    data = build_entity(g.store, uri, as_of=as_of, incoming_page=request.args.get("incoming", 1, type=int),
+                        network=network)
     if data is None:
         raise GeokgError(f"nothing in the graph is called <{uri}>", 404, "Not found")
     if fmt == "html":
-        _pictures(g, uri, data)
+        _pictures(g, uri, data, network)
         data["schema"] = schema_jsonld(data)
     response = respond(fmt, data, "entity.html", alternates, graph=lambda: describe(g.store, uri))
     response.set_etag(tag, weak=True)
@@ -93,10 +96,10 @@ def entity(rest: str):
 ACTOR_CLASSES = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Person", "Media", "Alliance", "Place", "Actor")
 
 
-def _pictures(g, uri, data):
+def _pictures(g, uri, data, network):
     kinds = {t["uri"].rsplit("#", 1)[-1] for t in data["types"]}
     if kinds & set(ACTOR_CLASSES):
-        edges = network_edges(g.store, uri, data["labels"], href)
+        edges, data["network_more"] = network_edges(g.store, uri, data["labels"], href, network)
         if data.get("asOf"):
             edges = [e for e in edges if any(
                 r["relation"].endswith("#" + e["relation"]) for r in data["relations"])]

@@ -1,12 +1,14 @@
 """What an entity page shows, as plain JSON-ready data: built here, formatted by the renderer."""
 
+import functools
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from rdflib import Literal, URIRef
+from rdflib import RDFS, Literal, URIRef
 
 from geokg.loaders.model import PREDICATES
-from geokg.ontology import GK
+from geokg.ontology import GK, NS, ontology_graph
 
 PREFIXES = """PREFIX gk: <https://w3id.org/geokg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -17,6 +19,7 @@ PREFIX schema: <https://schema.org/>
 LINKS = "gk:subject|gk:object|gk:participant|gk:place|gk:claimant|gk:channel|gk:about"
 # Store IRIs are validated by the engine, but they are pasted into VALUES, so check them once more.
 _SAFE_IRI = re.compile(r"^[^\s<>\"{}|\\^`]+$")
+_VARIABLE_U = re.compile(r"\?u\b")
 _QUERIES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="geokg-page")
 HIDDEN = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#label",
@@ -27,53 +30,79 @@ HIDDEN = {
 }
 
 OVERVIEW = PREFIXES + """
-SELECT DISTINCT ?u ?p ?o WHERE { ?u ?p ?o }"""
+SELECT DISTINCT ?p ?o WHERE { ?u ?p ?o }"""
 
-# Each branch of these unions repeats the whole pattern: with the join inside the branch, the engine
-# starts from the one bound URI; with the join outside, it scans every statement first (100x slower).
-_REL = """?st gk:relation ?relation ; gk:subject ?subject ; gk:object ?object ; gk:statedIn ?article ;
-      gk:sentence ?sentence ."""
-RELATIONS = PREFIXES + f"""
-SELECT DISTINCT ?u ?st ?relation ?subject ?object ?time ?date ?start ?end ?role ?status ?sentence ?article WHERE {{
-  {{ ?st gk:subject ?u . {_REL} }} UNION {{ ?st gk:object ?u . {_REL} }}
-  UNION {{ ?st gk:statedIn ?u ; a gk:RelationStatement . {_REL} }}
-  UNION {{ ?u a gk:RelationStatement . BIND(?u AS ?st) {_REL} }}
-  OPTIONAL {{ ?st gk:timeText ?time }} OPTIONAL {{ ?st gk:date ?date }}
-  OPTIONAL {{ ?st gk:start ?start }} OPTIONAL {{ ?st gk:end ?end }}
-  OPTIONAL {{ ?st gk:role ?role }} OPTIONAL {{ ?st gk:status ?status }}
-}}"""
+# One scan of every property of the page's statements, grouped in Python: a join per property
+# costs a store lookup per row and per property, which was most of a page's time at 1M triples.
+# Two queries, so that two workers share the biggest part of a page.
+STATEMENTS = PREFIXES + """
+SELECT ?st ?p ?o WHERE { ?st gk:subject ?u . ?st ?p ?o }"""
+OTHER_STATEMENTS = PREFIXES + """
+SELECT ?st ?p ?o WHERE {
+  { ?st gk:object ?u } UNION { ?st gk:statedIn ?u ; a gk:RelationStatement }
+  UNION { ?u a gk:RelationStatement BIND(?u AS ?st) }
+  ?st ?p ?o
+}"""
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
-_EV = """?ev a ?class ; rdfs:label ?label ; gk:participant ?participant ; gk:statedIn ?article ;
-      gk:sentence ?sentence ."""
-EVENTS = PREFIXES + f"""
-SELECT DISTINCT ?u ?ev ?class ?label ?participant ?place ?time ?date ?sentence ?article WHERE {{
-  {{ ?ev gk:participant ?u . {_EV} }} UNION {{ ?ev gk:place ?u . {_EV} }}
-  UNION {{ ?ev gk:statedIn ?u ; a gk:Event . {_EV} }} UNION {{ ?u gk:participant ?any . BIND(?u AS ?ev) {_EV} }}
-  FILTER(STRSTARTS(STR(?class), STR(gk:)))
-  OPTIONAL {{ ?ev gk:place ?place }} OPTIONAL {{ ?ev gk:timeText ?time }} OPTIONAL {{ ?ev gk:date ?date }}
-}}"""
 
-_CL = """?claim gk:content ?content ; gk:directQuote ?quote ; gk:statedIn ?article ; gk:sentence ?sentence ."""
-CLAIMS = PREFIXES + f"""
-SELECT DISTINCT ?u ?claim ?claimant ?who ?channel ?channelName ?content ?quote ?hedge ?about ?sentence ?article
-WHERE {{
-  {{ ?claim gk:claimant ?u . {_CL} }} UNION {{ ?claim gk:about ?u . {_CL} }} UNION {{ ?claim gk:channel ?u . {_CL} }}
-  UNION {{ ?claim gk:statedIn ?u ; a gk:Claim . {_CL} }} UNION {{ ?u a gk:Claim . BIND(?u AS ?claim) {_CL} }}
-  OPTIONAL {{ ?claim gk:claimant ?claimant }} OPTIONAL {{ ?claim gk:claimantDescription ?who }}
-  OPTIONAL {{ ?claim gk:channel ?channel }} OPTIONAL {{ ?claim gk:channelName ?channelName }}
-  OPTIONAL {{ ?claim gk:hedge ?hedge }} OPTIONAL {{ ?claim gk:about ?about }}
-}}"""
+def _shape(single: dict, multi: dict, required: tuple, typed: bool = False) -> tuple:
+    """How (node, property, value) rows become items: ontology property name -> item field; a typed
+    item also gets its label and its ontology classes."""
+    single = {str(GK[k]): v for k, v in single.items()}
+    if typed:
+        single[_RDFS_LABEL] = "label"
+    return single, {str(GK[k]): v for k, v in multi.items()}, required, typed
+
+
+STATEMENT_SHAPE = _shape(
+    {"relation": "relation", "subject": "subject", "timeText": "time", "date": "date", "start": "start",
+     "end": "end", "role": "role", "status": "status", "statedIn": "article"},
+    {"object": "object", "sentence": "sentence"},
+    ("relation", "subject", "article", "object", "sentence"))
+EVENT_SHAPE = _shape(
+    {"place": "place", "timeText": "time", "date": "date", "statedIn": "article"},
+    {"participant": "participant", "sentence": "sentence"},
+    ("class", "label", "participant", "article", "sentence"), typed=True)
+CLAIM_SHAPE = _shape(
+    {"content": "content", "directQuote": "quote", "statedIn": "article", "channel": "channel",
+     "channelName": "channelName", "hedge": "hedge"},
+    {"claimant": "claimant", "claimantDescription": "who", "about": "about", "sentence": "sentence"},
+    ("content", "quote", "article", "sentence"))
+
+EVENTS = PREFIXES + """
+SELECT ?ev ?p ?o WHERE {
+  { ?ev gk:participant ?u } UNION { ?ev gk:place ?u } UNION { ?ev gk:statedIn ?u ; a gk:Event }
+  UNION { ?u gk:participant ?any . BIND(?u AS ?ev) }
+  ?ev ?p ?o
+}"""
+
+CLAIMS = PREFIXES + """
+SELECT ?claim ?p ?o WHERE {
+  { ?claim gk:claimant ?u } UNION { ?claim gk:about ?u } UNION { ?claim gk:channel ?u }
+  UNION { ?claim gk:statedIn ?u ; a gk:Claim } UNION { ?u a gk:Claim . BIND(?u AS ?claim) }
+  ?claim ?p ?o
+}"""
 
 INCOMING = PREFIXES + """
-SELECT DISTINCT ?u ?s ?p WHERE { ?s ?p ?u FILTER(!STRSTARTS(STR(?p), STR(gk:))) }
+SELECT DISTINCT ?s ?p WHERE { ?s ?p ?u FILTER(!STRSTARTS(STR(?p), STR(gk:))) }
 ORDER BY ?p ?s LIMIT 2000"""
 
 NETWORK = PREFIXES + """
-SELECT DISTINCT ?u ?s ?p ?o WHERE {
+SELECT DISTINCT ?s ?p ?o WHERE {
   { ?u ?p ?o BIND(?u AS ?s) } UNION { ?s ?p ?u BIND(?u AS ?o) }
   FILTER(?p IN (gk:memberOf, gk:joinedAlliance, gk:leftAlliance, gk:alliedWith, gk:hostileTo, gk:reconciledWith,
                 gk:mediatesBetween, gk:supports, gk:leaderOf, gk:headquarteredIn))
 } LIMIT 200"""
+
+# The fellow members of the alliances ?u belongs to, asked for with the direct relations rather than
+# after them: one round trip less for every actor page.
+FELLOWS = PREFIXES + """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  ?u gk:memberOf|gk:joinedAlliance ?o .
+  ?s ?p ?o FILTER(?p IN (gk:memberOf, gk:joinedAlliance, gk:leftAlliance) && ?s != ?u)
+} LIMIT 100"""
 
 DESCRIPTION = PREFIXES + f"""
 CONSTRUCT {{ ?u ?p ?o . ?fact ?fp ?fo . ?n rdfs:label ?nl }} WHERE {{
@@ -84,56 +113,137 @@ CONSTRUCT {{ ?u ?p ?o . ?fact ?fp ?fo . ?n rdfs:label ?nl }} WHERE {{
 }}"""
 
 
-def _support(store, relations) -> dict:
+def _about(query: str, uri: str) -> str:
+    """``query`` with ?u replaced by ``uri`` itself. Unlike a substitution, ?u then stays out of the
+    answer, which saves decoding it on every row; unlike VALUES, the planner sees a constant in every
+    union branch (with VALUES it scanned every statement of a type first: 500 ms instead of 8)."""
+    if not _SAFE_IRI.match(uri):
+        raise ValueError(f"not an IRI: {uri!r}")
+    return _VARIABLE_U.sub(f"<{uri}>", query)
+
+
+def _ask(store, query: str, uri: str) -> list[dict]:
+    return store.query(_about(query, uri)).texts()
+
+
+def _group(rows, key: str, shape: tuple) -> list[dict]:
+    """Items from (node, p, o) rows; one lacking a field the shapes require is incomplete and left out."""
+    single, multi, required, typed = shape
+    fields = list(single.values())
+    lists = [*multi.values(), *(["class"] if typed else [])]
+    grouped = {}
+    for row in rows:
+        node, p, o = row[key], row["p"], row["o"]
+        item = grouped.get(node)
+        if item is None:
+            item = grouped[node] = {"uri": node, **dict.fromkeys(fields), **{m: set() for m in lists}}
+        field = single.get(p)
+        if field is not None:
+            if item[field] is None or o < item[field]:
+                item[field] = o
+        elif p in multi:
+            item[multi[p]].add(o)
+        elif typed and p == _RDF_TYPE and o.startswith(NS):
+            item["class"].add(o)
+    out = []
+    for item in grouped.values():
+        if all(item[f] for f in required):
+            for m in lists:
+                item[m] = sorted(item[m])
+            out.append(item)
+    return out
+
+
+def _support(store, uri: str, relations) -> dict:
     """How many articles state each (subject, relation, object) of the page's relations."""
-    keys = {(r["subject"], r["relation"], o) for r in relations for o in r["object"]}
-    keys = [k for k in keys if all(_SAFE_IRI.match(x) for x in k)]
-    if not keys:
-        return {}
-    # Each article states a relation's direct triple in its own graph, so counting the graphs that hold
-    # it counts the articles: a fully bound lookup, unlike a join over statement nodes.
-    values = " ".join(f"(<{s}> <{p}> <{o}>)" for s, p, o in sorted(keys))
-    rows = store.query(PREFIXES + f"""
+    articles, remote = {}, set()
+    for r in relations:
+        for o in r["object"]:
+            key = (r["subject"], r["relation"], o)
+            articles.setdefault(key, set()).add(r["article"])
+            # Every statement with this page's URI as subject or object is on the page already, so
+            # those counts need no query; only statement and article pages ask the store.
+            if uri not in (r["subject"], o):
+                remote.add(key)
+    counts = {key: len(found) for key, found in articles.items()}
+    keys = [k for k in sorted(remote) if all(_SAFE_IRI.match(x) for x in k)]
+    if keys:
+        values = " ".join(f"(<{s}> <{p}> <{o}>)" for s, p, o in keys)
+        # Each article states a relation's direct triple in its own graph, so counting the graphs that
+        # hold it counts the articles: a fully bound lookup, unlike a join over statement nodes.
+        rows = store.query(PREFIXES + f"""
 SELECT ?s ?rel ?o (COUNT(DISTINCT ?g) AS ?sources) WHERE {{
   VALUES (?s ?rel ?o) {{ {values} }}
   GRAPH ?g {{ ?s ?rel ?o }}
-}} GROUP BY ?s ?rel ?o""").rows()
-    return {(str(r["s"]), str(r["rel"]), str(r["o"])): int(r["sources"]) for r in rows}
+}} GROUP BY ?s ?rel ?o""").texts()
+        counts.update({(r["s"], r["rel"], r["o"]): int(r["sources"]) for r in rows})
+    return counts
 
 
-def _values_labels(store, uris) -> dict[str, str]:
-    uris = sorted({u for u in uris if u and _SAFE_IRI.match(u)})
-    if not uris:
-        return {}
-    values = " ".join(f"<{u}>" for u in uris)
-    rows = store.query(PREFIXES + f"""
+@functools.lru_cache(maxsize=None)
+def _vocabulary_labels() -> dict[str, str]:
+    """Labels of the ontology's terms, from the file every store is given, so pages need not ask."""
+    graph = ontology_graph()
+    labels = {}
+    for term, label in graph.subject_objects(RDFS.label):
+        if getattr(label, "language", None) in (None, "en") or str(term) not in labels:
+            labels[str(term)] = str(label)
+    return labels
+
+
+_LABELS = PREFIXES + """
 SELECT ?n (SAMPLE(?l) AS ?label) WHERE {{
   VALUES ?n {{ {values} }}
   {{ ?n skos:prefLabel ?l }} UNION {{ ?n rdfs:label ?l }} UNION {{ ?n schema:headline ?l }}
-}} GROUP BY ?n""").rows()
-    return {str(r["n"]): str(r["label"]) for r in rows if "label" in r}
+}} GROUP BY ?n"""
+
+
+class _LabelCache:
+    """Labels already looked up, for as long as the dataset version stays the same: pages of one story
+    share most of their actors and articles. Unlabelled URIs are remembered too."""
+
+    def __init__(self, size: int = 200_000):
+        self.size, self.version, self.labels, self.lock = size, None, {}, threading.Lock()
+
+    def known(self, version, uris) -> dict:
+        with self.lock:
+            if version != self.version or len(self.labels) > self.size:
+                self.version, self.labels = version, {}
+            return {u: self.labels[u] for u in uris if u in self.labels}
+
+    def add(self, version, labels: dict) -> None:
+        with self.lock:
+            if version == self.version:
+                self.labels.update(labels)
+
+
+_CACHE = _LabelCache()
+
+
+def _values_labels(store, uris) -> dict[str, str]:
+    """The label of each URI that has one: ontology terms from the ontology file, others from the store."""
+    vocabulary = _vocabulary_labels()
+    version = getattr(store, "version", None)
+    found = {u: vocabulary[u] for u in uris if u in vocabulary}
+    if version is not None:
+        found.update(_CACHE.known(version, uris))
+    uris = sorted({u for u in uris if u and u not in found and _SAFE_IRI.match(u)})
+    # Two halves at once: a pooled store answers them in two workers.
+    halves = [uris[: len(uris) // 2], uris[len(uris) // 2:]] if len(uris) > 40 else [uris]
+    futures = [_QUERIES.submit(lambda part=part: store.query(
+        _LABELS.format(values=" ".join(f"<{u}>" for u in part))).texts()) for part in halves if part]
+    fetched = dict.fromkeys(uris)
+    for future in futures:
+        fetched.update({r["n"]: r["label"] for r in future.result() if "label" in r})
+    if version is not None:
+        _CACHE.add(version, fetched)
+    found.update(fetched)
+    return {u: label for u, label in found.items() if label is not None}
 
 
 def _text(row, key):
     value = row.get(key)
     return None if value is None else str(value)
-
-
-def _collect(rows, key, fields, multi):
-    """Group query rows by ``key``; ``multi`` fields become sorted lists of distinct values."""
-    grouped = {}
-    for row in rows:
-        item = grouped.setdefault(str(row[key]), {"uri": str(row[key]), **dict.fromkeys(fields), **{m: set() for m in multi}})
-        for field in fields:
-            if row.get(field) is not None and item.get(field) is None:
-                item[field] = str(row[field])
-        for m in multi:
-            if row.get(m) is not None:
-                item[m].add(str(row[m]))
-    for item in grouped.values():
-        for m in multi:
-            item[m] = sorted(item[m])
-    return list(grouped.values())
 
 
 def _sort_key_date(item):
@@ -151,23 +261,22 @@ def _in_force(item: dict, as_of: str | None) -> bool:
     return not (item.get("end") and item["end"] <= as_of)
 
 
-def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int = 1) -> dict | None:
-    """Everything known about one URI (as it stood on ``as_of`` when given), or None when unknown."""
-    node = URIRef(uri)
-    bind = {"u": node}
-    # The five queries are independent: run them at once, so a pooled store spreads them over its
+def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int = 1, network=()) -> dict | None:
+    """Everything known about one URI (as it stood on ``as_of`` when given), or None when unknown.
+    ``network`` is what ``start_network`` gave for the page's picture: its actors get their labels
+    in the same lookup as the page's."""
+    if not _SAFE_IRI.match(uri):
+        return None
+    # The queries are independent: run them at once, so a pooled store spreads them over its
     # workers (and pyoxigraph releases the GIL while each runs).
-    futures = [_QUERIES.submit(lambda q=q: store.query(q, bind).rows())
-               for q in (OVERVIEW, INCOMING, RELATIONS, EVENTS, CLAIMS)]
-    out, incoming, relation_rows, event_rows, claim_rows = (f.result() for f in futures)
-    relations = _collect(relation_rows, "st",
-                         ("relation", "subject", "time", "date", "start", "end", "role", "status", "article"),
-                         ("object", "sentence"))
-    events = _collect(event_rows, "ev",
-                      ("label", "place", "time", "date", "article"), ("class", "participant", "sentence"))
-    claims = _collect(claim_rows, "claim",
-                      ("channel", "channelName", "content", "quote", "hedge", "article"),
-                      ("claimant", "who", "about", "sentence"))
+    overview = _QUERIES.submit(lambda: store.query(_about(OVERVIEW, uri)).rows())
+    futures = [_QUERIES.submit(_ask, store, q, uri)
+               for q in (STATEMENTS, OTHER_STATEMENTS, INCOMING, EVENTS, CLAIMS)]
+    out = overview.result()
+    statement_rows, other_rows, incoming, event_rows, claim_rows = (f.result() for f in futures)
+    relations = _group(statement_rows + other_rows, "st", STATEMENT_SHAPE)
+    events = _group(event_rows, "ev", EVENT_SHAPE)
+    claims = _group(claim_rows, "claim", CLAIM_SHAPE)
     if not (out or incoming or relations or events or claims):
         return None
 
@@ -183,28 +292,33 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
          for r in out if str(r["p"]) not in HIDDEN),
         key=lambda p: (p["predicate"], p["value"]),
     )
-    links = [{"subject": str(r["s"]), "predicate": str(r["p"])} for r in incoming]
+    links = [{"subject": r["s"], "predicate": r["p"]} for r in incoming]
+    page_size = 50
+    pages = max(1, -(-len(links) // page_size))
+    incoming_page = min(max(1, incoming_page), pages)
+    shown = links[(incoming_page - 1) * page_size: incoming_page * page_size]
 
+    sources = _QUERIES.submit(_support, store, uri, relations)
     mentioned = set(types) | {p["predicate"] for p in properties} | {p["value"] for p in properties if p["isIri"]}
-    mentioned |= {link["subject"] for link in links} | {link["predicate"] for link in links}
+    mentioned |= {link["subject"] for link in shown} | {link["predicate"] for link in shown}
     for r in relations:
         mentioned |= {r["relation"], r["subject"], r["article"], *r["object"]}
     for e in events:
         mentioned |= {e["place"], e["article"], *e["participant"], *e["class"]}
     for c in claims:
         mentioned |= {c["channel"], c["article"], *c["claimant"], *c["about"]}
+    if network:
+        mentioned |= _drawn(uri, network)[1]
     label_of = _values_labels(store, mentioned)
 
-    sources = _support(store, relations)
+    sources = sources.result()
     for r in relations:
         r["sources"] = max([sources.get((r["subject"], r["relation"], o), 1) for o in r["object"]] or [1])
     relations = [r for r in relations if _in_force(r, as_of)]
     events = [e for e in events if _in_force(e, as_of)]
     relations.sort(key=lambda r: (label_of.get(r["relation"], r["relation"]), _sort_key_date(r)))
     events.sort(key=_sort_key_date)
-    page_size = 50
-    pages = max(1, -(-len(links) // page_size))
-    incoming_page = min(max(1, incoming_page), pages)
+    claims.sort(key=lambda c: (c["article"], c["uri"]))
     return {
         "uri": uri,
         "label": (names or labels or [uri.rstrip("/").rsplit("/", 1)[-1]])[0],
@@ -216,7 +330,7 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
         "relations": relations,
         "events": events,
         "claims": claims,
-        "incoming": links[(incoming_page - 1) * page_size: incoming_page * page_size],
+        "incoming": shown,
         "incomingCount": len(links),
         "incomingPage": incoming_page,
         "incomingPages": pages,
@@ -263,29 +377,48 @@ SELECT ?article (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?published) WHERE {
     }
 
 
-def network_edges(store, uri: str, label_of: dict, href) -> list[dict]:
-    """The direct relations around one actor, and the fellow members of its alliances, as picture edges."""
-    rows = store.query(NETWORK, {"u": URIRef(uri)}).rows()
-    alliances = [str(r["o"]) for r in rows if str(r["s"]) == uri and str(r["p"]) in (str(GK.memberOf),
-                                                                                     str(GK.joinedAlliance))]
-    for alliance in list(dict.fromkeys(alliances))[:2]:
-        rows += [r for r in store.query(NETWORK, {"u": URIRef(alliance)}).rows()
-                 if str(r["o"]) == alliance and str(r["s"]) != uri
-                 and str(r["p"]) in (str(GK.memberOf), str(GK.joinedAlliance), str(GK.leftAlliance))]
-    missing = {str(r[k]) for r in rows for k in ("s", "o") if str(r[k]) not in label_of}
+def start_network(store, uri: str):
+    """The relations around one URI, asked for now and read by ``network_edges`` later, so that a page's
+    picture is fetched while its facts are."""
+    if not _SAFE_IRI.match(uri):
+        return []
+    return [_QUERIES.submit(_ask, store, q, uri) for q in (NETWORK, FELLOWS)]
+
+
+# More neighbours than this make a circle of unreadable labels; the page lists every relation anyway.
+MAX_NEIGHBOURS = 24
+
+
+def _drawn(uri: str, fetched) -> tuple[list[dict], set, set]:
+    """The relations the picture draws, the actors it shows and those it leaves out for room."""
+    drawn, left_out, kept = {uri}, set(), []
+    for future in fetched:
+        for r in future.result():
+            new = {r["s"], r["o"]} - drawn
+            if len(drawn) - 1 + len(new) > MAX_NEIGHBOURS:
+                left_out |= new
+                continue
+            drawn |= new
+            kept.append(r)
+    return kept, drawn, left_out
+
+
+def network_edges(store, uri: str, label_of: dict, href, fetched=None) -> tuple[list[dict], int]:
+    """The direct relations around one actor, then the fellow members of its alliances, as picture edges;
+    at most MAX_NEIGHBOURS neighbours are drawn, and how many more there are is returned with them."""
+    kept, drawn, left_out = _drawn(uri, fetched if fetched is not None else start_network(store, uri))
+    missing = {node for node in drawn if node not in label_of}
     label_of = {**label_of, **_values_labels(store, missing)}
     edges = []
-    for r in rows:
-        ends = []
-        for key in ("s", "o"):
-            node = str(r[key])
-            ends.append({"uri": node, "label": label_of.get(node, node.rsplit("/", 1)[-1]), "href": href(node)})
-        edges.append({"source": ends[0], "target": ends[1], "relation": str(r["p"]).rsplit("#", 1)[-1]})
-    return edges
+    for r in kept:
+        ends = [{"uri": node, "label": label_of.get(node, node.rsplit("/", 1)[-1]), "href": href(node)}
+                for node in (r["s"], r["o"])]
+        edges.append({"source": ends[0], "target": ends[1], "relation": r["p"].rsplit("#", 1)[-1]})
+    return edges, len(left_out - drawn)
 
 
 MEMBERSHIP = PREFIXES + """
-SELECT ?u ?member ?relation ?start ?end ?date WHERE {
+SELECT ?member ?relation ?start ?end ?date WHERE {
   ?st gk:object ?u ; gk:subject ?member ; gk:relation ?relation .
   FILTER(?relation IN (gk:memberOf, gk:joinedAlliance, gk:leftAlliance))
   OPTIONAL { ?st gk:start ?start } OPTIONAL { ?st gk:end ?end } OPTIONAL { ?st gk:date ?date }
@@ -295,7 +428,7 @@ SELECT ?u ?member ?relation ?start ?end ?date WHERE {
 def membership_rows(store, uri: str, label_of: dict, href) -> list[dict]:
     """Who was in an alliance and when: one row per member, from its membership, joining and leaving."""
     members = {}
-    for r in store.query(MEMBERSHIP, {"u": URIRef(uri)}).rows():
+    for r in store.query(_about(MEMBERSHIP, uri)).rows():
         member = str(r["member"])
         row = members.setdefault(member, {"label": label_of.get(member, member.rsplit("/", 1)[-1]),
                                           "href": href(member), "start": None, "end": None, "status": "member"})

@@ -48,6 +48,9 @@ def install_template_helpers(app) -> None:
     """Make href/short available to every template."""
     app.jinja_env.filters["href"] = href
     app.jinja_env.filters["short"] = short
+    from geokg.server import fragments
+
+    fragments.install(app)
 
 
 def url_with(path: str, **params) -> str:
