@@ -72,6 +72,7 @@ def make_dataset(path: Path, triples: int) -> int:
     for i, actor in enumerate(actors):
         kind = "Alliance" if "alliance" in actor else ACTOR_TYPES[i % len(ACTOR_TYPES)]
         add(actor, RDF_TYPE, f"<{GK}{kind}>", f"{BASE}/graph/actors")
+        add(actor, RDFS_LABEL, f'"{actor.rsplit("/", 1)[1].replace("-", " ").title()}"', f"{BASE}/graph/actors")
 
     while len(lines) < triples:
         article += 1
@@ -114,6 +115,7 @@ def make_dataset(path: Path, triples: int) -> int:
             provenance(claim, f"Sentence {17 + k} of article {article} reports a claim.")
         for i in rng.sample(range(2000), 3):
             add(actors[i], "http://www.w3.org/2004/02/skos/core#prefLabel", f'"Actor {i}"', graph)
+            add(actors[i], RDFS_LABEL, f'"Actor {i}"', graph)
     path.write_text("".join(lines), encoding="utf-8")
     return len(lines)
 

@@ -211,30 +211,29 @@ def _unescape(match) -> str:
     return chr(int(code, 16)) if code else _ESCAPED.get(match.group(3), match.group(3))
 
 
+def _tsv_value(cell: str) -> str:
+    first = cell[0]
+    if first == "<" and cell[1] != "<":
+        return cell[1:-1]
+    if first == '"':
+        text = cell[1:cell.rindex('"')]
+        return _ESCAPE.sub(_unescape, text) if "\\" in text else text
+    return cell[2:] if cell.startswith("_:") else cell
+
+
 def tsv_texts(data: bytes) -> list[dict]:
     """SPARQL TSV results as rows of plain strings: IRIs without brackets, literals' lexical forms."""
     lines = data.decode("utf-8").split("\n")
     if lines[-1] == "":
         lines.pop()
-    names = [name[1:] for name in lines[0].split("\t")] if lines and lines[0] else []
-    rows = []
-    for line in lines[1:]:
-        row = {}
-        for name, cell in zip(names, line.split("\t")):
-            if not cell:
-                continue
-            first = cell[0]
-            if first == "<" and cell[1] != "<":
-                row[name] = cell[1:-1]
-            elif first == '"':
-                text = cell[1:cell.rindex('"')]
-                row[name] = _ESCAPE.sub(_unescape, text) if "\\" in text else text
-            elif cell.startswith("_:"):
-                row[name] = cell[2:]
-            else:
-                row[name] = cell
-        rows.append(row)
-    return rows
+    if not lines or not lines[0]:
+        return [{} for _ in lines[1:]]
+    names = [name[1:] for name in lines[0].split("\t")]
+    # Most cells are IRIs or plain literals: those are cut out inline, the rest go through _tsv_value.
+    return [{name: (cell[1:-1] if cell[0] == "<" and cell[1] != "<" else
+                    cell[1:-1] if cell[0] == '"' and cell[-1] == '"' and "\\" not in cell else _tsv_value(cell))
+             for name, cell in zip(names, line.split("\t")) if cell}
+            for line in lines[1:]]
 
 
 def _to_cell(term):

@@ -28,6 +28,8 @@ def uses_service(query: str) -> bool:
 
 def refuse_service(query: str, allowed=()) -> None:
     """Refuse SERVICE calls unless their endpoint IRI is on the allowlist."""
+    if "service" not in query.lower():
+        return
     for match in _SERVICE.finditer(mask(query, keep_iris=True)):
         target = (match.group(1) or "").strip()
         endpoint = target[1:-1] if target.startswith("<") else None
@@ -48,6 +50,8 @@ def refuse_fetching_update(update: str, allowed=()) -> None:
 
 def names_dataset(sparql: str) -> bool:
     """True when the query has FROM or FROM NAMED clauses of its own."""
+    if "from" not in sparql.lower():
+        return False
     return bool(_FROM.search(mask(sparql)))
 
 

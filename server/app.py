@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     for blueprint in (errors.bp, sparql.bp, graphstore.bp, queries.bp, entities.bp, search.bp, operations.bp):
         app.register_blueprint(blueprint)
-    install_template_helpers(app)
+    install_template_helpers(app, ids)
     app.after_request(_security_headers)
     app.jinja_env.globals["version"] = __version__
     return app

@@ -32,17 +32,6 @@ HIDDEN = {
 OVERVIEW = PREFIXES + """
 SELECT DISTINCT ?p ?o WHERE { ?u ?p ?o }"""
 
-# One scan of every property of the page's statements, grouped in Python: a join per property
-# costs a store lookup per row and per property, which was most of a page's time at 1M triples.
-# Two queries, so that two workers share the biggest part of a page.
-STATEMENTS = PREFIXES + """
-SELECT ?st ?p ?o WHERE { ?st gk:subject ?u . ?st ?p ?o }"""
-OTHER_STATEMENTS = PREFIXES + """
-SELECT ?st ?p ?o WHERE {
-  { ?st gk:object ?u } UNION { ?st gk:statedIn ?u ; a gk:RelationStatement }
-  UNION { ?u a gk:RelationStatement BIND(?u AS ?st) }
-  ?st ?p ?o
-}"""
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
@@ -71,19 +60,39 @@ CLAIM_SHAPE = _shape(
     {"claimant": "claimant", "claimantDescription": "who", "about": "about", "sentence": "sentence"},
     ("content", "quote", "article", "sentence"))
 
-EVENTS = PREFIXES + """
-SELECT ?ev ?p ?o WHERE {
-  { ?ev gk:participant ?u } UNION { ?ev gk:place ?u } UNION { ?ev gk:statedIn ?u ; a gk:Event }
-  UNION { ?u gk:participant ?any . BIND(?u AS ?ev) }
-  ?ev ?p ?o
-}"""
 
-CLAIMS = PREFIXES + """
-SELECT ?claim ?p ?o WHERE {
-  { ?claim gk:claimant ?u } UNION { ?claim gk:about ?u } UNION { ?claim gk:channel ?u }
-  UNION { ?claim gk:statedIn ?u ; a gk:Claim } UNION { ?u a gk:Claim . BIND(?u AS ?claim) }
-  ?claim ?p ?o
-}"""
+def _wanted(shape: tuple) -> str:
+    """A filter keeping only the properties a shape reads: the others (confidence, types) are never
+    decoded, a fifth of the rows."""
+    single, multi, _, typed = shape
+    names = [*single, *multi, *([_RDF_TYPE] if typed else [])]
+    return "FILTER(?p IN (" + ", ".join(f"<{n}>" for n in names) + "))"
+
+
+# One scan of every property of the page's statements, grouped in Python: a join per property
+# costs a store lookup per row and per property, which was most of a page's time at 1M triples.
+# Two queries, so that two workers share the biggest part of a page.
+STATEMENTS = PREFIXES + f"""
+SELECT ?st ?p ?o WHERE {{ ?st gk:subject ?u . ?st ?p ?o {_wanted(STATEMENT_SHAPE)} }}"""
+OTHER_STATEMENTS = PREFIXES + f"""
+SELECT ?st ?p ?o WHERE {{
+  {{ ?st gk:object ?u }} UNION {{ ?st gk:statedIn ?u ; a gk:RelationStatement }}
+  UNION {{ ?u a gk:RelationStatement BIND(?u AS ?st) }}
+  ?st ?p ?o {_wanted(STATEMENT_SHAPE)}
+}}"""
+EVENTS = PREFIXES + f"""
+SELECT ?ev ?p ?o WHERE {{
+  {{ ?ev gk:participant ?u }} UNION {{ ?ev gk:place ?u }} UNION {{ ?ev gk:statedIn ?u ; a gk:Event }}
+  UNION {{ ?u gk:participant ?any . BIND(?u AS ?ev) }}
+  ?ev ?p ?o {_wanted(EVENT_SHAPE)}
+}}"""
+CLAIMS = PREFIXES + f"""
+SELECT ?claim ?p ?o WHERE {{
+  {{ ?claim gk:claimant ?u }} UNION {{ ?claim gk:about ?u }} UNION {{ ?claim gk:channel ?u }}
+  UNION {{ ?claim gk:statedIn ?u ; a gk:Claim }} UNION {{ ?u a gk:Claim . BIND(?u AS ?claim) }}
+  ?claim ?p ?o {_wanted(CLAIM_SHAPE)}
+}}"""
+
 
 INCOMING = PREFIXES + """
 SELECT DISTINCT ?s ?p WHERE { ?s ?p ?u FILTER(!STRSTARTS(STR(?p), STR(gk:))) }
@@ -191,10 +200,13 @@ def _vocabulary_labels() -> dict[str, str]:
     return labels
 
 
+# Every node the loaders write has an rdfs:label; other names are looked for only where it is missing,
+# which halves the lookups of a page.
 _LABELS = PREFIXES + """
+SELECT ?n (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?n {{ {values} }} ?n rdfs:label ?l }} GROUP BY ?n"""
+_OTHER_LABELS = PREFIXES + """
 SELECT ?n (SAMPLE(?l) AS ?label) WHERE {{
-  VALUES ?n {{ {values} }}
-  {{ ?n skos:prefLabel ?l }} UNION {{ ?n rdfs:label ?l }} UNION {{ ?n schema:headline ?l }}
+  VALUES ?n {{ {values} }} {{ ?n skos:prefLabel ?l }} UNION {{ ?n schema:headline ?l }}
 }} GROUP BY ?n"""
 
 
@@ -228,13 +240,15 @@ def _values_labels(store, uris) -> dict[str, str]:
     if version is not None:
         found.update(_CACHE.known(version, uris))
     uris = sorted({u for u in uris if u and u not in found and _SAFE_IRI.match(u)})
-    # Two halves at once: a pooled store answers them in two workers.
-    halves = [uris[: len(uris) // 2], uris[len(uris) // 2:]] if len(uris) > 40 else [uris]
-    futures = [_QUERIES.submit(lambda part=part: store.query(
-        _LABELS.format(values=" ".join(f"<{u}>" for u in part))).texts()) for part in halves if part]
     fetched = dict.fromkeys(uris)
-    for future in futures:
-        fetched.update({r["n"]: r["label"] for r in future.result() if "label" in r})
+    for query in (_LABELS, _OTHER_LABELS):
+        missing = [u for u in uris if fetched[u] is None]
+        # Two halves at once: a pooled store answers them in two workers.
+        halves = [missing[: len(missing) // 2], missing[len(missing) // 2:]] if len(missing) > 40 else [missing]
+        futures = [_QUERIES.submit(lambda part=part, query=query: store.query(
+            query.format(values=" ".join(f"<{u}>" for u in part))).texts()) for part in halves if part]
+        for future in futures:
+            fetched.update({r["n"]: r["label"] for r in future.result() if "label" in r})
     if version is not None:
         _CACHE.add(version, fetched)
     found.update(fetched)

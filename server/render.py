@@ -1,5 +1,6 @@
 """Renderers: the same view data as HTML, JSON or RDF, with its twins advertised."""
 
+import functools
 from urllib.parse import urlencode
 
 from flask import Response, jsonify, render_template, request
@@ -25,8 +26,16 @@ def href(uri) -> str | None:
     """Where a link to a URI should go: a local path for our own URIs, the URI for web ones, else nowhere."""
     from geokg.server.app import geokg
 
-    uri = str(uri or "")
-    local = geokg().ids.local_path(uri)
+    return _href(geokg().ids, str(uri or ""))
+
+
+def href_for(ids):
+    """``href`` bound to one identifier scheme and memoised: a page links a few hundred URIs."""
+    return functools.lru_cache(maxsize=100_000)(lambda uri: _href(ids, str(uri or "")))
+
+
+def _href(ids, uri: str) -> str | None:
+    local = ids.local_path(uri)
     if local:
         return local
     if uri.startswith(ONTOLOGY_NS):
@@ -44,13 +53,14 @@ def short(uri) -> str:
     return uri
 
 
-def install_template_helpers(app) -> None:
-    """Make href/short available to every template."""
-    app.jinja_env.filters["href"] = href
-    app.jinja_env.filters["short"] = short
+def install_template_helpers(app, ids) -> None:
+    """Make href/short and the page fragments available to every template."""
     from geokg.server import fragments
 
-    fragments.install(app)
+    bound = href_for(ids)
+    app.jinja_env.filters["href"] = bound
+    app.jinja_env.filters["short"] = short
+    fragments.install(app, bound)
 
 
 def url_with(path: str, **params) -> str:
