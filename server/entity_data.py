@@ -71,18 +71,20 @@ def _wanted(shape: tuple) -> str:
 
 # One scan of every property of the page's statements, grouped in Python: a join per property
 # costs a store lookup per row and per property, which was most of a page's time at 1M triples.
-# Two queries, so that two workers share the biggest part of a page.
+# Two queries, so that two workers share the biggest part of a page. Statements and events are
+# found by a property they all have, not by type: their types are subclasses (gk:Membership,
+# gk:Meeting), and the store does no inference.
 STATEMENTS = PREFIXES + f"""
 SELECT ?st ?p ?o WHERE {{ ?st gk:subject ?u . ?st ?p ?o {_wanted(STATEMENT_SHAPE)} }}"""
 OTHER_STATEMENTS = PREFIXES + f"""
 SELECT ?st ?p ?o WHERE {{
-  {{ ?st gk:object ?u }} UNION {{ ?st gk:statedIn ?u ; a gk:RelationStatement }}
-  UNION {{ ?u a gk:RelationStatement BIND(?u AS ?st) }}
+  {{ ?st gk:object ?u }} UNION {{ ?st gk:statedIn ?u ; gk:relation ?any }}
+  UNION {{ ?u gk:relation ?any BIND(?u AS ?st) }}
   ?st ?p ?o {_wanted(STATEMENT_SHAPE)}
 }}"""
 EVENTS = PREFIXES + f"""
 SELECT ?ev ?p ?o WHERE {{
-  {{ ?ev gk:participant ?u }} UNION {{ ?ev gk:place ?u }} UNION {{ ?ev gk:statedIn ?u ; a gk:Event }}
+  {{ ?ev gk:participant ?u }} UNION {{ ?ev gk:place ?u }} UNION {{ ?ev gk:statedIn ?u ; gk:participant ?any }}
   UNION {{ ?u gk:participant ?any . BIND(?u AS ?ev) }}
   ?ev ?p ?o {_wanted(EVENT_SHAPE)}
 }}"""
