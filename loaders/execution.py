@@ -229,11 +229,7 @@ def tsv_texts(data: bytes) -> list[dict]:
     if not lines or not lines[0]:
         return [{} for _ in lines[1:]]
     names = [name[1:] for name in lines[0].split("\t")]
-    # Most cells are IRIs or plain literals: those are cut out inline, the rest go through _tsv_value.
-    return [{name: (cell[1:-1] if cell[0] == "<" and cell[1] != "<" else
-                    cell[1:-1] if cell[0] == '"' and cell[-1] == '"' and "\\" not in cell else _tsv_value(cell))
-             for name, cell in zip(names, line.split("\t")) if cell}
-            for line in lines[1:]]
+    return [{name: _tsv_value(cell) for name, cell in zip(names, line.split("\t")) if cell} for line in lines[1:]]
 
 
 def _to_cell(term):

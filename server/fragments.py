@@ -82,5 +82,4 @@ class Fragments:
 
 def install(app, href) -> None:
     built = Fragments(href)
-    app.jinja_env.globals.update(node=built.node, when=built.when, source=built.source, relation=built.relation,
-                                 event=built.event, claim=built.claim)
+    app.jinja_env.globals.update(node=built.node, relation=built.relation, event=built.event, claim=built.claim)
