@@ -1,180 +1,375 @@
-"""A pool of query worker processes over an on-disk store, so that a runaway query can be stopped.
+"""Killable query workers and one writer process over an on-disk store.
 
-pyoxigraph cannot cancel a query from Python, but a process can be killed: each worker opens the
-store read-only and answers one query at a time; a query past its deadline gets its worker killed
-(its CPU is freed at once) and replaced, while the other workers go on serving. Writes stop every
-worker first, because a read-only open next to a writer is undefined behaviour in RocksDB.
+pyoxigraph cannot cancel a query from Python, but a process can be killed. Readers answer one query
+at a time from the newest snapshot (see ``workers``); a query past its deadline or its memory cap
+gets its worker killed and replaced while the others go on serving. Nothing a client sends is parsed
+in the server's own process, so a parser crash costs one worker, never the server.
+
+Fairness: while long queries hold the regular workers, extra ones are started (up to a ceiling) so
+that cheap requests keep flowing, and a request that cannot get a worker within the queue deadline
+is answered 503 at once rather than waiting out somebody else's runaway query.
 """
 
 import contextlib
 import multiprocessing
+import os
 import queue
+import shutil
+import signal
 import threading
+import time
 import uuid
 from pathlib import Path
 
 from geokg.loaders.errors import GeokgError, StoreError
-from geokg.loaders.execution import Result, execute
+from geokg.loaders.execution import Result
 from geokg.loaders.querytext import refuse_fetching_update, refuse_service
-from geokg.loaders.store import OxigraphStore, install_ontology, replace_graphs_update
+from geokg.loaders.store import install_ontology
+
+LONG_SECONDS = 1.0
+WATCH_SECONDS = 0.05
+_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 class QueryTimeout(GeokgError):
     """A query ran past its deadline and was stopped."""
 
-    def __init__(self, seconds: float):
-        super().__init__(f"the query ran for more than {seconds:g} s and was stopped; narrow it or add a LIMIT",
+    def __init__(self, seconds: float, what: str = "query"):
+        super().__init__(f"the {what} ran for more than {seconds:g} s and was stopped; narrow it or add a LIMIT",
                          503, "Query timeout")
 
 
-def _serve(path: str, connection) -> None:
-    """A worker's life: open the store read-only, answer requests until told to stop."""
-    import pyoxigraph as ox
-
-    store = ox.Store.read_only(path)
-    connection.send(("ready",))
-    while True:
-        try:
-            request = connection.recv()
-        except EOFError:
-            return
-        if request is None:
-            return
-        try:
-            connection.send(("ok",) + execute(store, request))
-        except GeokgError as exc:
-            connection.send(("error", exc.status, exc.title, exc.message))
-        except SyntaxError as exc:
-            connection.send(("error", 400, "Bad query", f"SPARQL syntax error: {exc}"))
-        except (RuntimeError, ValueError) as exc:
-            connection.send(("error", 400, "Bad query", str(exc)))
-        except OSError as exc:
-            connection.send(("error", 500, "Store error", f"the store failed to answer: {exc}"))
+class _Died(Exception):
+    """The process at the other end of the pipe is gone."""
 
 
-class _Worker:
-    def __init__(self, context, path):
+def _context():
+    # Forked from a server process that has imported the engine but opened nothing: a replacement
+    # worker is ready in milliseconds, and no RocksDB handle is ever inherited across a fork.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["geokg.loaders.workers"])
+    return context
+
+
+class _Process:
+    """One child process and the pipe to it."""
+
+    def __init__(self, context, target, args):
+        from geokg.loaders import workers
+
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(path, child), daemon=True)
+        self.process = context.Process(target=getattr(workers, target), args=(child, *args), daemon=True)
         self.process.start()
         child.close()
-        self.ready = False
+        self.hello: tuple = ()
+        self.busy_since: float | None = None
+        self.snapshot: str | None = None
+        self.kill_reason: str | None = None
 
-    def wait_ready(self, seconds=60):
-        if not self.ready:
-            try:
-                if not self.connection.poll(seconds):
-                    raise StoreError(f"a query worker did not start within {seconds} s")
-                self.connection.recv()
-            except EOFError:
-                raise StoreError(f"a query worker exited while opening the store (exit code "
-                                 f"{self.process.exitcode}); see the messages above") from None
-            self.ready = True
+    def wait_ready(self, seconds: float = 60) -> tuple:
+        try:
+            if not self.connection.poll(seconds):
+                self.kill()
+                raise StoreError(f"a store process did not start within {seconds:g} s", 503, "Store unavailable")
+            hello = self.connection.recv()
+        except (EOFError, OSError):
+            raise StoreError(f"a store process exited while starting (exit code {self.process.exitcode})", 503,
+                             "Store unavailable") from None
+        if hello[0] == "failed":
+            self.process.join(5)
+            raise StoreError(hello[1], 503, "Store unavailable")
+        self.hello = hello
+        return hello
 
-    def kill(self):
-        self.process.kill()
+    def call(self, message, deadline: float):
+        """Send one request and wait for its answer; None past the deadline, _Died if the process went."""
+        try:
+            self.connection.send(message)
+            if not self.connection.poll(deadline):
+                return None
+            return self.connection.recv()
+        except (EOFError, OSError):
+            raise _Died() from None
+
+    def rss(self) -> int:
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * _PAGE
+        except (OSError, IndexError, ValueError):
+            return 0
+
+    def kill(self, reason: str | None = None) -> None:
+        self.kill_reason = self.kill_reason or reason
+        with contextlib.suppress(OSError):
+            self.process.kill()
         self.process.join(5)
         self.connection.close()
 
-    def stop(self):
-        with contextlib.suppress(OSError, BrokenPipeError):
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
             self.connection.send(None)
         self.process.join(5)
         if self.process.is_alive():
             self.kill()
 
+    def death(self) -> str:
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                return f"signal {signal.Signals(-code).name}"
+        return f"exit code {code}"
+
 
 class WorkerPool:
-    """Killable query workers over one on-disk store."""
+    """Reader processes over snapshots, one writer process that owns the store, and a watchdog."""
 
-    def __init__(self, path, workers: int = 2, timeout: float = 30.0):
+    def __init__(self, path, workers: int = 2, timeout: float = 30.0, max_workers: int | None = None,
+                 queue_seconds: float = 5.0, memory_mb: int = 2048, sandbox: bool = True):
         self.path = str(path)
+        self.snapshots = f"{self.path}.snapshots"
+        shutil.rmtree(self.snapshots, ignore_errors=True)
+        os.makedirs(self.snapshots)
         self.size = max(1, workers)
-        self.timeout = timeout
-        self.context = multiprocessing.get_context("spawn")
-        self.idle: queue.Queue = queue.Queue()
+        self.ceiling = max(self.size, max_workers or self.size + 2)
+        self.timeout, self.queue_seconds = timeout, queue_seconds
+        self.memory = memory_mb * 1024 * 1024
+        self.sandbox = sandbox
+        self.context = _context()
         self.lock = threading.Lock()
-        self.writing = threading.Event()
-        self.killed = 0
-        self._start()
+        self.write_lock = threading.Lock()
+        self.idle: queue.Queue = queue.Queue()
+        self.readers: set[_Process] = set()
+        self.starting = 0
+        self.killed = self.crashed = self.memory_killed = 0
+        self.broken: str | None = None
+        self.version = uuid.uuid4().hex[:12]
+        self.writer: _Process | None = None
+        self.snapshot = self._start_writer()
+        for reader in [self._spawn_reader() for _ in range(self.size)]:
+            reader.wait_ready()
+            self._admit(reader)
+        self.closed = threading.Event()
+        threading.Thread(target=self._watch, daemon=True, name="geokg-pool-watchdog").start()
 
-    def _start(self):
-        workers = [_Worker(self.context, self.path) for _ in range(self.size)]
-        for worker in workers:
-            worker.wait_ready()
-            self.idle.put(worker)
+    @property
+    def network(self) -> str:
+        """Whether the workers can open network connections, for the README's promise and for tests."""
+        refusals = [r.hello[1] for r in list(self.readers) if len(r.hello) > 1]
+        if not self.sandbox:
+            return "allowed (SERVICE allowlist set)"
+        return "denied by seccomp" if not any(refusals) else f"not enforced: {refusals[0]}"
+
+    # Readers
+
+    def _spawn_reader(self) -> _Process:
+        return _Process(self.context, "reader_main", (self.sandbox,))
+
+    def _admit(self, reader: _Process) -> None:
+        with self.lock:
+            self.readers.add(reader)
+        self.idle.put(reader)
+
+    def _replace(self, reader: _Process) -> None:
+        """Start a replacement in the background; a pool that cannot start one says so and keeps trying."""
+        with self.lock:
+            self.readers.discard(reader)
+            self.starting += 1
+        threading.Thread(target=self._start_replacement, daemon=True, name="geokg-pool-replace").start()
+
+    def _start_replacement(self) -> None:
+        delay = 0.5
+        while not self.closed.is_set():
+            try:
+                fresh = self._spawn_reader()
+                fresh.wait_ready()
+            except (StoreError, OSError) as exc:
+                self.broken = f"query workers cannot start: {getattr(exc, 'message', exc)}"
+                time.sleep(delay)
+                delay = min(delay * 2, 10)
+                continue
+            with self.lock:
+                self.starting -= 1
+                self.broken = None
+            self._admit(fresh)
+            return
+        with self.lock:
+            self.starting -= 1
+
+    def _acquire(self) -> _Process:
+        with contextlib.suppress(queue.Empty):
+            return self.idle.get_nowait()
+        if self.broken and not self.readers:
+            raise StoreError(self.broken, 503, "Store unavailable")
+        try:
+            return self.idle.get(timeout=self.queue_seconds)
+        except queue.Empty:
+            if self.broken:
+                raise StoreError(self.broken, 503, "Store unavailable") from None
+            raise StoreError(f"all {len(self.readers)} query workers stayed busy for {self.queue_seconds:g} s; "
+                             "retry in a moment", 503, "Server busy") from None
+
+    def _release(self, reader: _Process) -> None:
+        with self.lock:
+            free_without = len(self.readers) - 1 - self._long_count()
+            retire = len(self.readers) > self.size and free_without >= 1
+            if retire:
+                self.readers.discard(reader)
+        if retire:
+            reader.stop()
+        else:
+            self.idle.put(reader)
+
+    def _long_count(self) -> int:
+        now = time.monotonic()
+        return sum(1 for r in self.readers if r.busy_since is not None and now - r.busy_since > LONG_SECONDS)
 
     def request(self, message: dict, timeout: float | None = None):
-        """Send one request to an idle worker and wait for its answer, killing it past the deadline."""
+        """Run one read request in a worker, killing it past the deadline or the memory cap."""
         deadline = self.timeout if timeout is None else timeout
-        worker = self.idle.get()
+        reader = self._acquire()
+        with self.lock:
+            reader.snapshot = self.snapshot
+            reader.busy_since = time.monotonic()
         try:
-            worker.connection.send(message)
-            if not worker.connection.poll(deadline):
-                worker.kill()
-                self.killed += 1
-                worker = _Worker(self.context, self.path)
-                threading.Thread(target=self._return_when_ready, args=(worker,), daemon=True).start()
-                worker = None
-                raise QueryTimeout(deadline)
-            answer = worker.connection.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError):
-            worker = _Worker(self.context, self.path)
-            threading.Thread(target=self._return_when_ready, args=(worker,), daemon=True).start()
-            worker = None
-            raise StoreError("a query worker died while answering; it has been replaced") from None
-        finally:
-            if worker is not None:
-                self.idle.put(worker)
+            answer = reader.call({**message, "snapshot": reader.snapshot}, deadline)
+        except _Died:
+            self._replace(reader)
+            raise self._death_error(reader, "query") from None
+        if answer is None:
+            reader.kill("timeout")
+            self.killed += 1
+            self._replace(reader)
+            raise QueryTimeout(deadline)
+        reader.busy_since = None
+        self._release(reader)
         if answer[0] == "error":
             raise GeokgError(answer[3], answer[1], answer[2])
         return answer[1:]
 
-    def _return_when_ready(self, worker):
-        try:
-            worker.wait_ready()
-        finally:
-            self.idle.put(worker)
+    def _death_error(self, process: _Process, what: str) -> GeokgError:
+        process.process.join(5)
+        if process.kill_reason == "memory":
+            self.memory_killed += 1
+            return GeokgError(f"the {what} needed more than {self.memory // 2**20} MiB and was stopped "
+                              "(GEOKG_MEMORY_MB); narrow it or add a LIMIT", 503, "Query too large")
+        self.crashed += 1
+        return StoreError(f"the {what}'s worker process crashed ({process.death()}); it has been replaced",
+                          500, "Worker crashed")
 
-    @contextlib.contextmanager
-    def exclusive(self):
-        """Stop every worker (after their current query) for a write, then start them again."""
-        with self.lock:
-            stopped = [self.idle.get() for _ in range(self.size)]
-            for worker in stopped:
-                worker.stop()
+    # The writer
+
+    def _start_writer(self) -> str:
+        writer = _Process(self.context, "writer_main", (self.path, self.snapshots, self.sandbox))
+        hello = writer.wait_ready()
+        self.writer = writer
+        return hello[2]
+
+    def write(self, message: dict) -> None:
+        """Run one write in the writer process, then point every later read at the snapshot it made."""
+        with self.write_lock:
+            if self.writer is None or not self.writer.process.is_alive():
+                self.writer = None
+                self._publish(self._start_writer())
+            writer = self.writer
+            writer.busy_since = time.monotonic()
             try:
-                yield
+                answer = writer.call(message, self.timeout)
+            except _Died:
+                self.writer = None
+                raise self._death_error(writer, "update") from None
             finally:
-                self._start()
+                writer.busy_since = None
+            if answer is None:
+                writer.kill("timeout")
+                self.killed += 1
+                self.writer = None
+                raise QueryTimeout(self.timeout, "update")
+            if answer[0] == "error":
+                raise GeokgError(answer[3], answer[1], answer[2])
+            self._publish(answer[1])
 
-    def close(self):
-        for _ in range(self.size):
+    def _publish(self, snapshot: str) -> None:
+        with self.lock:
+            self.snapshot = snapshot
+            self.version = uuid.uuid4().hex[:12]
+            keep = {self.snapshot} | {r.snapshot for r in self.readers}
+        for name in os.listdir(self.snapshots):
+            path = os.path.join(self.snapshots, name)
+            if path not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # The watchdog
+
+    def _watch(self) -> None:
+        while not self.closed.wait(WATCH_SECONDS):
+            with self.lock:
+                processes = [r for r in self.readers if r.busy_since is not None]
+                spare = (len(self.readers) - self._long_count() < 1
+                         and len(self.readers) + self.starting < self.ceiling and not self.broken)
+                if spare:
+                    self.starting += 1
+            writer = self.writer
+            if writer is not None and writer.busy_since is not None:
+                processes.append(writer)
+            for process in processes:
+                if process.rss() > self.memory:
+                    process.kill("memory")
+            if spare:
+                threading.Thread(target=self._start_replacement, daemon=True, name="geokg-pool-spare").start()
+
+    def health(self) -> str | None:
+        """None when the pool can answer, else why not."""
+        if self.broken and not self.readers:
+            return self.broken
+        if self.writer is None and self.write_lock.acquire(blocking=False):
             try:
-                self.idle.get(timeout=self.timeout).stop()
-            except queue.Empty:
-                break
+                self._publish(self._start_writer())
+            except StoreError as exc:
+                return f"the store cannot be opened for writing: {exc.message}"
+            finally:
+                self.write_lock.release()
+        return None
+
+    def close(self) -> None:
+        self.closed.set()
+        with self.lock:
+            readers = list(self.readers)
+            self.readers.clear()
+        for reader in readers:
+            if reader.busy_since is None:
+                reader.stop()
+            else:
+                reader.kill()
+        if self.writer is not None:
+            self.writer.stop()
+        shutil.rmtree(self.snapshots, ignore_errors=True)
 
 
 class PooledStore:
-    """The Store interface over a worker pool: reads in killable workers, writes with the workers stopped."""
+    """The Store interface over a worker pool: reads in killable workers, writes in the writer process."""
 
     def __init__(self, path, workers: int = 2, timeout: float = 30.0, max_rows: int = 100_000,
-                 union_default_graph: bool = True, service_allow=()):
+                 union_default_graph: bool = True, service_allow=(), max_workers: int | None = None,
+                 queue_seconds: float = 5.0, memory_mb: int = 2048):
         self.path = Path(path)
         self.service_allow = tuple(service_allow)
         self.union_default_graph = union_default_graph
         self.max_rows = max_rows
-        seed = OxigraphStore(self.path)
-        install_ontology(seed)
-        seed.flush()
-        del seed
-        self.pool = WorkerPool(self.path, workers=workers, timeout=timeout)
-        self.version = uuid.uuid4().hex[:12]
+        # With no endpoint to call, no worker needs the network: take it away as a second wall.
+        self.pool = WorkerPool(self.path, workers=workers, timeout=timeout, max_workers=max_workers,
+                               queue_seconds=queue_seconds, memory_mb=memory_mb, sandbox=not self.service_allow)
         self._size = (None, 0)
+        install_ontology(self)
+
+    @property
+    def version(self) -> str:
+        return self.pool.version
 
     def describe(self) -> str:
         return f"Oxigraph store at {self.path} ({self.pool.size} query workers)"
+
+    def health(self) -> str | None:
+        return self.pool.health()
 
     def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
               union: bool | None = None, base_iri: str | None = None):
@@ -184,19 +379,19 @@ class PooledStore:
                       self.union_default_graph if union is None else union, self.max_rows)
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
-        """Run a SPARQL Update with the workers stopped, through the embedded store's own update."""
-        # Refused updates are refused before the workers are stopped for them.
-        refuse_fetching_update(sparql)
-        with self.pool.exclusive():
-            writer = OxigraphStore(self.path)
-            try:
-                writer.update(sparql, base_iri=base_iri)
-            finally:
-                del writer
-        self.version = uuid.uuid4().hex[:12]
+        """Run a SPARQL Update in the writer process; refused updates never reach it."""
+        checked = refuse_fetching_update(sparql, self.service_allow)
+        sparql = sparql if checked is None else checked
+        if sparql.strip():
+            self.pool.write({"op": "update", "sparql": sparql, "base_iri": base_iri})
+
+    def write_graph(self, graph: str | None, data: bytes, fmt: str, base_iri: str | None, replace: bool) -> None:
+        """Parse an RDF document in the writer process (a parser crash costs that process only) and write it."""
+        self.pool.write({"op": "write_graph", "graph": graph, "data": data, "fmt": fmt, "base_iri": base_iri,
+                         "replace": replace})
 
     def replace_graphs(self, graphs: dict[str, str]) -> None:
-        self.update(replace_graphs_update(graphs))
+        self.pool.write({"op": "replace_graphs", "graphs": graphs})
 
     def graphs(self) -> list[str]:
         return self.pool.request({"op": "graphs"})[2]

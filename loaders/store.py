@@ -11,6 +11,7 @@ from rdflib import Graph
 from geokg.loaders.errors import StoreError
 from geokg.loaders.execution import DATASET_FORMATS, Result, execute
 from geokg.loaders.querytext import refuse_fetching_update, refuse_service
+from geokg.loaders.writing import replace_graphs_update, run_update, write_graph
 from geokg.ontology import ONTOLOGY_IRI, ONTOLOGY_PATH, context
 
 
@@ -24,12 +25,20 @@ class Store(Protocol):
 
     def describe(self) -> str: ...
 
+    def health(self) -> str | None:
+        """None when the store can answer, else a one-line reason."""
+
     def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
               union: bool | None = None, base_iri: str | None = None) -> Result: ...
 
     def update(self, sparql: str, base_iri: str | None = None) -> None: ...
 
     def replace_graphs(self, graphs: dict[str, str]) -> None: ...
+
+    def write_graph(self, graph: str | None, data: bytes, fmt: str, base_iri: str | None, replace: bool) -> None:
+        """Parse an RDF document (turtle, ntriples, rdfxml, jsonld, n3) and write it into ``graph`` (None: the
+        default graph) in one transaction, replacing the graph or adding to it; a named graph written
+        with no triples exists afterwards."""
 
     def graphs(self) -> list[str]: ...
 
@@ -60,6 +69,10 @@ class OxigraphStore:
         """Where the data lives, for messages."""
         return f"Oxigraph store at {self.path}" if self.path else "in-memory Oxigraph store"
 
+    def health(self) -> str | None:
+        """An embedded store answers as long as this process runs."""
+        return None
+
     def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
               union: bool | None = None, base_iri: str | None = None) -> Result:
         """A read query; ``bindings`` (variable -> term) are substituted by the engine, never pasted."""
@@ -80,15 +93,18 @@ class OxigraphStore:
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         """A SPARQL Update in one transaction; LOAD and SERVICE are refused before the engine sees them."""
-        refuse_fetching_update(sparql, self.service_allow)
-        try:
-            self._store.update(sparql, base_iri=base_iri)
-            self.version = uuid.uuid4().hex[:12]
-        except SyntaxError as exc:
-            raise StoreError(f"SPARQL Update syntax error: {exc}", status=400, title="Bad update") from None
-        except OSError as exc:
-            raise StoreError(f"the update failed and changed nothing: {exc}", status=400,
-                             title="Update failed") from None
+        checked = refuse_fetching_update(sparql, self.service_allow)
+        sparql = sparql if checked is None else checked
+        if not sparql.strip():
+            return
+        run_update(self._store, sparql, base_iri)
+        self.version = uuid.uuid4().hex[:12]
+        self.flush()
+
+    def write_graph(self, graph: str | None, data: bytes, fmt: str, base_iri: str | None, replace: bool) -> None:
+        """Parse an RDF document and write it into one graph, in one transaction."""
+        write_graph(self._store, graph, data, fmt, base_iri, replace)
+        self.version = uuid.uuid4().hex[:12]
         self.flush()
 
     def replace_graphs(self, graphs: dict[str, str]) -> None:
@@ -114,15 +130,6 @@ class OxigraphStore:
         """Make written data durable before the process exits."""
         if self.path:
             self._store.flush()
-
-
-def replace_graphs_update(graphs: dict[str, str]) -> str:
-    """One SPARQL Update that replaces named graphs (IRI -> N-Triples), so it is one transaction."""
-    parts = []
-    for graph, ntriples in graphs.items():
-        parts.append(f"DROP SILENT GRAPH <{graph}>")
-        parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}\n}} }}")
-    return " ;\n".join(parts)
 
 
 def open_store(location: str | Path | None = None, **options) -> Store:

@@ -72,7 +72,8 @@ def _served_store(config, ids):
             del seed
     return PooledStore(location, workers=config["GEOKG_WORKERS"], timeout=config["GEOKG_TIMEOUT"],
                        max_rows=config["GEOKG_MAX_ROWS"], union_default_graph=config["GEOKG_UNION_DEFAULT_GRAPH"],
-                       service_allow=config["GEOKG_SERVICE_ALLOW"])
+                       service_allow=config["GEOKG_SERVICE_ALLOW"], max_workers=config["GEOKG_MAX_WORKERS"],
+                       queue_seconds=config["GEOKG_QUEUE_SECONDS"], memory_mb=config["GEOKG_MEMORY_MB"])
 
 
 def _security_headers(response):

@@ -26,6 +26,13 @@ class Config:
         self.GEOKG_WRITE_TOKEN = os.environ.get("GEOKG_WRITE_TOKEN", "")
         self.GEOKG_SERVICE_ALLOW = [u for u in os.environ.get("GEOKG_SERVICE_ALLOW", "").split() if u]
         self.GEOKG_SLOW_QUERY_SECONDS = float(os.environ.get("GEOKG_SLOW_QUERY_SECONDS", "1"))
+        # Each query or write process is killed past this resident size: one cross join must not take the machine.
+        self.GEOKG_MEMORY_MB = int(os.environ.get("GEOKG_MEMORY_MB", "2048"))
+        # Extra workers are started while long queries hold the regular ones, so cheap requests keep flowing.
+        self.GEOKG_MAX_WORKERS = int(os.environ.get("GEOKG_MAX_WORKERS", "0")) or None
+        # A request that waits this long for a free worker gets a 503 rather than waiting out someone's runaway query.
+        self.GEOKG_QUEUE_SECONDS = float(os.environ.get("GEOKG_QUEUE_SECONDS", "5"))
+        self.GEOKG_CONNECTION_LIMIT = int(os.environ.get("GEOKG_CONNECTION_LIMIT", "1000"))
         self.JSON_SORT_KEYS = False
 
 

@@ -30,7 +30,7 @@ class Metrics:
                 if seconds <= bound:
                     self.query_buckets[bound] += 1
 
-    def text(self, workers_killed: int = 0) -> str:
+    def text(self, killed: int = 0, memory_killed: int = 0, crashed: int = 0) -> str:
         """The metrics in the Prometheus text exposition format."""
         with self.lock:
             lines = ["# HELP geokg_requests_total HTTP requests by endpoint, method and status.",
@@ -47,7 +47,11 @@ class Metrics:
                       "# TYPE geokg_query_timeouts_total counter", f"geokg_query_timeouts_total {self.timeouts}",
                       "# HELP geokg_query_workers_killed_total Worker processes killed to stop a query.",
                       "# TYPE geokg_query_workers_killed_total counter",
-                      f"geokg_query_workers_killed_total {workers_killed}",
+                      f"geokg_query_workers_killed_total {killed}",
+                      "# HELP geokg_memory_kills_total Worker processes killed for passing the memory cap.",
+                      "# TYPE geokg_memory_kills_total counter", f"geokg_memory_kills_total {memory_killed}",
+                      "# HELP geokg_worker_crashes_total Worker processes that died on their own while answering.",
+                      "# TYPE geokg_worker_crashes_total counter", f"geokg_worker_crashes_total {crashed}",
                       "# HELP geokg_requests_refused_total Queries and updates refused before execution.",
                       "# TYPE geokg_requests_refused_total counter", f"geokg_requests_refused_total {self.refused}"]
             return "\n".join(lines) + "\n"

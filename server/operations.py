@@ -13,13 +13,19 @@ bp = Blueprint("operations", __name__)
 @bp.get("/health")
 def health():
     g = geokg()
+    problem = g.store.health()
+    if problem:
+        # Load balancers read the status; people read the message.
+        return {"ok": False, "status": 503, "title": "Store unavailable", "error": problem,
+                "store": g.store.describe()}, 503
     return {"ok": True, "triples": len(g.store), "store": g.store.describe()}
 
 
 @bp.get("/metrics")
 def metrics():
     pool = getattr(geokg().store, "pool", None)
-    text = current_app.extensions["geokg_metrics"].text(workers_killed=pool.killed if pool else 0)
+    counts = {name: getattr(pool, name, 0) for name in ("killed", "memory_killed", "crashed")}
+    text = current_app.extensions["geokg_metrics"].text(**counts)
     return Response(text, content_type="text/plain; version=0.0.4; charset=utf-8")
 
 

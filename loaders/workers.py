@@ -1,0 +1,91 @@
+"""What runs inside the pool's processes: readers answer queries from a snapshot, one writer owns the store.
+
+A read-only open beside a process that writes is undefined behaviour in RocksDB, and pyoxigraph has
+no secondary mode. So the writer, the only process that opens the store for writing, publishes a
+checkpoint after every write (hard links to immutable files: milliseconds), and readers open the
+newest checkpoint read-only. Nobody ever writes a checkpoint, so readers never sit beside a writer,
+and a write never has to stop them.
+"""
+
+import os
+import uuid
+
+import pyoxigraph as ox
+
+from geokg.loaders.errors import GeokgError
+from geokg.loaders.execution import execute
+from geokg.loaders.sandbox import deny_network
+from geokg.loaders.writing import replace_graphs_update, run_update, write_graph
+
+
+def _error(exc) -> tuple:
+    if isinstance(exc, GeokgError):
+        return ("error", exc.status, exc.title, exc.message)
+    if isinstance(exc, SyntaxError):
+        return ("error", 400, "Bad query", f"SPARQL syntax error: {exc}")
+    if isinstance(exc, (RuntimeError, ValueError)):
+        return ("error", 400, "Bad query", str(exc))
+    return ("error", 500, "Store error", f"the store failed to answer: {exc}")
+
+
+def reader_main(connection, sandbox: bool) -> None:
+    """A query worker's life: answer requests, each from the snapshot it names, until told to stop."""
+    refusal = deny_network() if sandbox else None
+    connection.send(("ready", refusal))
+    store, opened = None, None
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        try:
+            if request["snapshot"] != opened:
+                # The old handle goes first: two open snapshots would hold twice the caches.
+                store, opened = None, None
+                store, opened = ox.Store.read_only(request["snapshot"]), request["snapshot"]
+            connection.send(("ok",) + execute(store, request))
+        except (GeokgError, SyntaxError, RuntimeError, ValueError, OSError) as exc:
+            connection.send(_error(exc))
+
+
+def snapshot(store: ox.Store, root: str) -> str:
+    """A checkpoint of the store's current state under ``root``, for readers to open."""
+    store.flush()
+    target = os.path.join(root, uuid.uuid4().hex)
+    store.backup(target)
+    return target
+
+
+def writer_main(connection, path: str, snapshots: str, sandbox: bool) -> None:
+    """The writer's life: hold the store open for writing, apply writes, publish a snapshot after each."""
+    refusal = deny_network() if sandbox else None
+    try:
+        store = ox.Store(path)
+        first = snapshot(store, snapshots)
+    except OSError as exc:
+        hint = " Is another geokg process (such as `geokg load`) using it?" if "lock" in str(exc).lower() else ""
+        connection.send(("failed", f"cannot open the store at {path} for writing: {exc}.{hint}"))
+        return
+    connection.send(("ready", refusal, first))
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        if request is None:
+            store.flush()
+            return
+        try:
+            op = request["op"]
+            if op == "update":
+                run_update(store, request["sparql"], request.get("base_iri"))
+            elif op == "write_graph":
+                write_graph(store, request["graph"], request["data"], request["fmt"], request.get("base_iri"),
+                            request["replace"])
+            else:
+                run_update(store, replace_graphs_update(request["graphs"]))
+            connection.send(("ok", snapshot(store, snapshots)))
+        except (GeokgError, SyntaxError, RuntimeError, ValueError, OSError) as exc:
+            connection.send(_error(exc))
