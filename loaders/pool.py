@@ -196,17 +196,26 @@ class WorkerPool:
             self.starting -= 1
 
     def _acquire(self) -> _Process:
-        with contextlib.suppress(queue.Empty):
-            return self.idle.get_nowait()
-        if self.broken and not self.readers:
-            raise StoreError(self.broken, 503, "Store unavailable")
-        try:
-            return self.idle.get(timeout=self.queue_seconds)
-        except queue.Empty:
-            if self.broken:
-                raise StoreError(self.broken, 503, "Store unavailable") from None
-            raise StoreError(f"all {len(self.readers)} query workers stayed busy for {self.queue_seconds:g} s; "
-                             "retry in a moment", 503, "Server busy") from None
+        """An idle live worker, or a 503 once the queue deadline passes; a worker that died idle is replaced."""
+        deadline = time.monotonic() + self.queue_seconds
+        while True:
+            if self.broken and not self.readers:
+                raise StoreError(self.broken, 503, "Store unavailable")
+            try:
+                reader = self.idle.get(timeout=max(0.0, min(deadline - time.monotonic(), 0.5)))
+            except queue.Empty:
+                if time.monotonic() < deadline:
+                    continue
+                if self.broken:
+                    raise StoreError(self.broken, 503, "Store unavailable") from None
+                raise StoreError(f"all {len(self.readers)} query workers stayed busy for {self.queue_seconds:g} s; "
+                                 "retry in a moment", 503, "Server busy") from None
+            if reader.process.is_alive():
+                return reader
+            with self.lock:
+                known = reader in self.readers
+            if known:
+                self._replace(reader)
 
     def _release(self, reader: _Process) -> None:
         with self.lock:

@@ -62,8 +62,12 @@ class OxigraphStore:
         try:
             self._store = ox.Store(str(self.path)) if self.path else ox.Store()
         except OSError as exc:
-            hint = " Is another geokg process (such as `geokg serve`) using it?" if "lock" in str(exc).lower() else ""
-            raise StoreError(f"cannot open the store at {self.path}: {exc}.{hint}") from None
+            if "lock" in str(exc).lower():
+                raise StoreError(f"the store at {self.path} is open in another process (such as `geokg serve`), "
+                                 "which alone may write it: stop that process, or send the data to the running "
+                                 "server (Graph Store PUT to /rdf-graph-store, or a SPARQL update)", 409,
+                                 "Store in use") from None
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
 
     def describe(self) -> str:
         """Where the data lives, for messages."""
