@@ -33,6 +33,15 @@ class Config:
         # A request that waits this long for a free worker gets a 503 rather than waiting out someone's runaway query.
         self.GEOKG_QUEUE_SECONDS = float(os.environ.get("GEOKG_QUEUE_SECONDS", "5"))
         self.GEOKG_CONNECTION_LIMIT = int(os.environ.get("GEOKG_CONNECTION_LIMIT", "1000"))
+        # Request size limits, checked from Content-Length before a body is read: past them a request costs
+        # a 413, not a parse. Query and update text (and /sparql forms) is small; Graph Store uploads are larger.
+        self.GEOKG_MAX_QUERY_BYTES = int(os.environ.get("GEOKG_MAX_QUERY_BYTES", str(1 << 20)))
+        self.GEOKG_MAX_UPLOAD_BYTES = int(os.environ.get("GEOKG_MAX_UPLOAD_BYTES", str(16 << 20)))
+        self.GEOKG_MAX_FORM_FIELDS = int(os.environ.get("GEOKG_MAX_FORM_FIELDS", "100"))
+        # Werkzeug's own limits, for any route that reads a body; the protocol views narrow them per request.
+        self.MAX_CONTENT_LENGTH = max(self.GEOKG_MAX_QUERY_BYTES, self.GEOKG_MAX_UPLOAD_BYTES)
+        self.MAX_FORM_MEMORY_SIZE = self.GEOKG_MAX_QUERY_BYTES
+        self.MAX_FORM_PARTS = self.GEOKG_MAX_FORM_FIELDS
         self.JSON_SORT_KEYS = False
 
 

@@ -1,9 +1,9 @@
-"""The SPARQL service description and the VoID description, as graphs built from what is enabled."""
+"""The SPARQL service description and the VoID description, as graphs that state only what holds."""
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from geokg.ontology import NS, ONTOLOGY_IRI
+from geokg.ontology import ONTOLOGY_IRI
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -32,9 +32,18 @@ def service_description(endpoint: str, writable: bool, union: bool, federated: b
     g.add((service, SD.endpoint, service))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     if writable:
-        g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+        # sd:SPARQL11Update would promise LOAD, which this endpoint refuses; the language it does
+        # support is described here instead.
+        update = URIRef(endpoint + "#update-without-load")
+        g.add((service, SD.supportedLanguage, update))
+        g.add((update, RDF.type, SD.Language))
+        g.add((update, RDFS.label, Literal("SPARQL 1.1 Update without LOAD")))
+        g.add((update, RDFS.comment, Literal("Every SPARQL 1.1 Update operation except LOAD: this endpoint never "
+                                             "fetches a URL. Send data with the Graph Store Protocol instead.")))
+        g.add((update, RDFS.seeAlso, URIRef("https://www.w3.org/TR/sparql11-update/")))
     for name in RESULT_FORMATS.values():
         g.add((service, SD.resultFormat, FORMATS[name]))
+    # No sd:EmptyGraphs: an on-disk Oxigraph store keeps empty graphs, except that CLEAR ALL removes them.
     if union:
         g.add((service, SD.feature, SD.UnionDefaultGraph))
     if federated:
@@ -44,22 +53,63 @@ def service_description(endpoint: str, writable: bool, union: bool, federated: b
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, DCTERMS.description, Literal("News facts about alliances, rifts and mediation; one named graph "
                                                  "per article, plus the ontology graph.")))
-    g.add((dataset, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso"), URIRef(void_url)))
+    g.add((dataset, RDFS.seeAlso, URIRef(void_url)))
     return g
 
 
-def void_description(base: str, dataset_url: str, endpoint: str, triples: int, graphs: list[str]) -> Graph:
-    """The dataset in the VoID vocabulary: size, endpoint, URI space, vocabulary and its graphs."""
+# Every graph, the store's own default graph too, whatever the union setting makes the default graph.
+EVERY_GRAPH = "{ %s } UNION { GRAPH ?g { %s } }"
+PREDICATES = "SELECT DISTINCT ?term WHERE { %s }" % (EVERY_GRAPH % ("?s ?term ?o", "?s ?term ?o"))
+CLASSES = "SELECT DISTINCT ?term WHERE { %s }" % (EVERY_GRAPH % ("?s a ?term", "?s a ?term"))
+MINTED = "ASK { %s FILTER(isIRI(?s) && STRSTARTS(STR(?s), %%(space)s)) }" % (EVERY_GRAPH % ("?s ?p ?o", "?s ?p ?o"))
+# Subjects outside the URI space, in any graph but the ontology's, whose terms are vocabulary, not entities.
+FOREIGN = """ASK {
+  { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } FILTER(?g != <%s>) }
+  FILTER(isIRI(?s) && !STRSTARTS(STR(?s), %%(space)s))
+}""" % ONTOLOGY_IRI
+
+
+def void_facts(store, base: str) -> dict:
+    """What the data itself shows: the vocabularies its predicates and classes come from, and whether
+    every entity IRI lies under the base (a VoID URI space is the prefix of all of them)."""
+    vocabularies = set()
+    for query in (PREDICATES, CLASSES):
+        for row in store.query(query, union=False).rows():
+            namespace = _namespace(str(row["term"]))
+            if namespace:
+                vocabularies.add(namespace)
+    space = base + "/"
+    # The engine substitutes variables only into a SELECT's projection, so the base is written into the
+    # text as a literal: check_base admits no quote, backslash or space that could end it.
+    literal = {"space": f'"{space}"'}
+    minted = (bool(store.query(MINTED % literal, union=False))
+              and not bool(store.query(FOREIGN % literal, union=False)))
+    return {"vocabularies": sorted(vocabularies), "uri_space": space if minted else None}
+
+
+def _namespace(iri: str) -> str | None:
+    """The namespace of a term: its IRI up to the last '#' or '/', when that leaves more than a scheme."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    namespace = iri[:cut + 1]
+    return namespace if cut >= 0 and not namespace.endswith("//") else None
+
+
+def void_description(dataset_url: str, endpoint: str, triples: int, graphs: list[str], vocabularies: list[str],
+                     uri_space: str | None) -> Graph:
+    """The dataset in the VoID vocabulary: size, endpoint, its graphs, the vocabularies it uses and, when
+    every entity IRI starts with one, its URI space. No void:rootResource: no resource in this data is
+    the root the others hang from."""
     g = Graph()
     g.bind("void", VOID)
     dataset = URIRef(dataset_url)
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, DCTERMS.title, Literal("geokg")))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
-    g.add((dataset, VOID.uriSpace, Literal(base + "/id/")))
-    g.add((dataset, VOID.vocabulary, URIRef(NS)))
+    if uri_space:
+        g.add((dataset, VOID.uriSpace, Literal(uri_space)))
+    for vocabulary in vocabularies:
+        g.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
     g.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
-    g.add((dataset, VOID.rootResource, URIRef(ONTOLOGY_IRI)))
     for graph in graphs:
         part = URIRef(graph)
         g.add((dataset, VOID.subset, part))

@@ -1,11 +1,13 @@
 """The one error handler: every GeokgError (and HTTP error) becomes HTML for browsers, JSON for clients."""
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from geokg.loaders.errors import GeokgError
 
 bp = Blueprint("errors", __name__)
+# RFC 9110 asks every 401 to say how to authenticate; writes take the token as a bearer token.
+CHALLENGE = 'Bearer realm="geokg"'
 
 
 def error_payload(status: int, title: str, message: str) -> dict:
@@ -20,10 +22,22 @@ def wants_html() -> bool:
 
 
 def render_error(status: int, title: str, message: str):
-    """An error response in the client's terms."""
+    """An error response in the client's terms, with the headers its status requires."""
     if wants_html():
-        return render_template("error.html", status=status, title=title, message=message), status
-    return jsonify(error_payload(status, title, message)), status
+        response = current_app.make_response((render_template("error.html", status=status, title=title,
+                                                              message=message), status))
+    else:
+        response = current_app.make_response((jsonify(error_payload(status, title, message)), status))
+    if status == 401:
+        response.headers["WWW-Authenticate"] = CHALLENGE
+    if status == 405:
+        response.headers["Allow"] = ", ".join(sorted(_allowed_methods()))
+    return response
+
+
+def _allowed_methods() -> list[str]:
+    """The methods the request's URL answers to, whichever view refused this one (RFC 9110 asks 405 to list them)."""
+    return list(current_app.url_map.bind_to_environ(request.environ).allowed_methods())
 
 
 @bp.app_errorhandler(GeokgError)
@@ -33,7 +47,4 @@ def handle_geokg_error(error: GeokgError):
 
 @bp.app_errorhandler(HTTPException)
 def handle_http_error(error: HTTPException):
-    response = render_error(error.code or 500, error.name, error.description or error.name)
-    if error.code == 405 and getattr(error, "valid_methods", None):
-        return response[0], response[1], {"Allow": ", ".join(error.valid_methods)}
-    return response
+    return render_error(error.code or 500, error.name, error.description or error.name)

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 
 from geokg.server import conneg
 from geokg.server.app import geokg
-from geokg.server.descriptions import serialize, void_description
+from geokg.server.descriptions import serialize, void_description, void_facts
 from geokg.server.render import negotiated
 
 bp = Blueprint("operations", __name__)
@@ -32,10 +32,15 @@ def metrics():
 @bp.get("/.well-known/void")
 def void():
     g = geokg()
-    root = request.url_root.rstrip("/")
-    graph = void_description(g.ids.base, root + "/.well-known/void", root + url_for("sparql.sparql"), len(g.store),
-                             g.store.graphs())
     fmt = negotiated(conneg.GRAPH_TYPES, "turtle", extra=())
+    # Finding the vocabularies and the URI space reads every triple (a second at a million), so once per
+    # dataset version; the configured base, never the Host header, makes every URL.
+    cache = current_app.extensions.setdefault("geokg_void", {})
+    version = getattr(g.store, "version", None)
+    if version is None or cache.get("version") != version:
+        cache.update(version=version, facts=void_facts(g.store, g.ids.base))
+    graph = void_description(g.ids.base + url_for("operations.void"), g.ids.base + url_for("sparql.sparql"),
+                             len(g.store), g.store.graphs(), **cache["facts"])
     body = serialize(graph, fmt)
     response = Response(body, content_type=conneg.MEDIA_TYPES[fmt])
     response.vary.add("Accept")

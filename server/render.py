@@ -1,7 +1,7 @@
 """Renderers: the same view data as HTML, JSON or RDF, with its twins advertised."""
 
 import functools
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Response, jsonify, render_template, request
 
@@ -72,8 +72,15 @@ def url_with(path: str, **params) -> str:
 def link_header(alternates: dict[str, str]) -> str:
     """An HTTP Link header advertising each alternate representation with its media type."""
     return ", ".join(
-        f'<{url}>; rel="alternate"; type="{conneg.MEDIA_TYPES[fmt].split(";")[0]}"' for fmt, url in alternates.items()
+        f'<{_uri_reference(url)}>; rel="alternate"; type="{conneg.MEDIA_TYPES[fmt].split(";")[0]}"'
+        for fmt, url in alternates.items()
     )
+
+
+def _uri_reference(url: str) -> str:
+    """A URL with everything a URI may not hold percent-encoded, so a raw '>', quote, space or line break
+    taken from a request can neither end the Link entry, add one nor break the header."""
+    return quote(url, safe="/?#[]@!$&'()*+,;=:%~")
 
 
 def respond(fmt: str, data: dict, template: str, alternates: dict[str, str], graph=None, status=200) -> Response:
@@ -103,6 +110,13 @@ def negotiated(table: dict[str, str], default: str, extra=("html",)) -> str:
         if fmt is None:
             raise GeokgError(f"unknown format {wanted!r}; use one of {', '.join(sorted(names))}", 400, "Bad format")
         return fmt
+    return accepted(table, default, extra)
+
+
+def accepted(table: dict[str, str], default: str, extra=("html",)) -> str:
+    """The format the Accept header prefers; a 406 GeokgError when nothing fits."""
+    from geokg.loaders.errors import GeokgError
+
     fmt = conneg.choose(request.headers.get("Accept"), table, default, extra)
     if fmt is None:
         offered = ", ".join(sorted({m for m in table} | {f"text/{e}" for e in extra}))

@@ -4,7 +4,7 @@ from flask import Blueprint, request
 from rdflib import Literal
 
 from geokg.server.app import geokg
-from geokg.server.render import negotiated, respond
+from geokg.server.render import negotiated, respond, url_with
 
 bp = Blueprint("search", __name__)
 SEARCH = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -30,4 +30,4 @@ def search(as_json=False):
         rows = geokg().store.query(SEARCH, {"q": Literal(query[:100])}).rows()
         results = [{"uri": str(r["item"]), "label": str(r["label"]), "type": str(r.get("type") or "")} for r in rows]
     data = {"q": query, "results": results}
-    return respond(fmt, data, "search.html", {"json": f"/search.json?q={query}"})
+    return respond(fmt, data, "search.html", {"json": url_with("/search.json", q=query)})

@@ -4,6 +4,7 @@ import hmac
 import time
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from geokg import queries as named
 from geokg.loaders.errors import GeokgError
@@ -12,20 +13,82 @@ from geokg.loaders.querytext import with_using
 from geokg.server import conneg
 from geokg.server.app import geokg
 from geokg.server.descriptions import service_description, serialize
-from geokg.server.render import negotiated
+from geokg.server.render import accepted
 
 bp = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 DESCRIPTION_TYPES = {**conneg.GRAPH_TYPES}
+FORMAT_PARAMS = ("format", "output", "results")
+QUERY_FORMS = {"bindings": "SELECT", "boolean": "ASK", "graph": "CONSTRUCT or DESCRIBE"}
+
+
+def limit_request(setting: str) -> None:
+    """Refuse a request past the size limits before any of its body is read: by its query string, and by
+    its Content-Length against ``setting``. A body without one (chunked) is cut off at the same limit
+    while it is read, and forms are cut at GEOKG_MAX_FORM_FIELDS fields."""
+    config = current_app.config
+    most_bytes, most_fields = config["GEOKG_MAX_QUERY_BYTES"], config["GEOKG_MAX_FORM_FIELDS"]
+    query_string = request.query_string
+    if len(query_string) > most_bytes:
+        raise GeokgError(f"the URL's query string is {len(query_string)} bytes; at most {most_bytes} are accepted "
+                         "(GEOKG_MAX_QUERY_BYTES): POST a long query instead", 414, "URI too long")
+    if _fields(query_string) > most_fields:
+        raise GeokgError(f"the URL has {_fields(query_string)} parameters; at most {most_fields} are accepted "
+                         "(GEOKG_MAX_FORM_FIELDS)", 414, "URI too long")
+    limit = config[setting]
+    request.max_content_length = limit
+    request.max_form_memory_size = limit
+    request.max_form_parts = most_fields
+    if request.content_length is not None and request.content_length > limit:
+        raise _too_large(setting, request.content_length)
+
+
+def _fields(encoded: bytes) -> int:
+    """How many fields a urlencoded string holds at most, counted without parsing it."""
+    return encoded.count(b"&") + 1 if encoded else 0
+
+
+def _too_large(setting: str, size: int | None = None) -> GeokgError:
+    limit = current_app.config[setting]
+    said = f"is {size} bytes" if size is not None else f"is larger than {limit} bytes"
+    return GeokgError(f"the request body {said}; at most {limit} are accepted here ({setting})", 413,
+                      "Request too large")
+
+
+def read_body(setting: str) -> bytes:
+    """The request body, read at most up to the limit that ``limit_request`` set."""
+    try:
+        return request.get_data()
+    except RequestEntityTooLarge:
+        raise _too_large(setting) from None
+
+
+@bp.before_request
+def _limit():
+    limit_request("GEOKG_MAX_QUERY_BYTES")
 
 
 def _params() -> dict:
-    """Protocol parameters from the query string, or the form of a form POST."""
-    if request.method == "POST" and request.mimetype in (FORM, "multipart/form-data"):
+    """Protocol parameters from the query string, or the form of a form POST, its fields counted first."""
+    if request.method != "POST" or request.mimetype not in (FORM, MULTIPART):
+        return request.args
+    most = current_app.config["GEOKG_MAX_FORM_FIELDS"]
+    if request.mimetype == FORM:
+        # Werkzeug bounds a urlencoded form's bytes but not its fields: three million of them in 30 MB
+        # cost 10 s of parsing. The body read here is the one the form is then parsed from.
+        fields = _fields(read_body("GEOKG_MAX_QUERY_BYTES"))
+        if fields > most:
+            raise GeokgError(f"the form has {fields} fields; at most {most} are accepted (GEOKG_MAX_FORM_FIELDS)",
+                             413, "Request too large")
+    try:
         return request.form
-    return request.args
+    except RequestEntityTooLarge:
+        raise GeokgError(f"the form has more than {most} fields (GEOKG_MAX_FORM_FIELDS) or more than "
+                         f"{current_app.config['GEOKG_MAX_QUERY_BYTES']} bytes (GEOKG_MAX_QUERY_BYTES)", 413,
+                         "Request too large") from None
 
 
 def _graph_lists(params):
@@ -43,6 +106,13 @@ def require_write_token() -> None:
         raise GeokgError("a valid write token is needed: send 'Authorization: Bearer TOKEN'", 401, "Unauthorized")
 
 
+def no_content() -> Response:
+    """A 204, which has no body and so no Content-Type."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql():
     params = _params()
@@ -57,55 +127,59 @@ def sparql():
             raise GeokgError(f"give one '{name}' parameter, not {len(params.getlist(name))}", 400, "Bad request")
     if "query" in params and "update" in params:
         raise GeokgError("a request is a query or an update, not both", 400, "Bad request")
-    if request.method == "POST" and mimetype not in (FORM, "multipart/form-data", QUERY, UPDATE):
+    if request.method == "POST" and mimetype not in (FORM, MULTIPART, QUERY, UPDATE):
         raise GeokgError(f"POST a query as {FORM} or {QUERY}, or an update as {UPDATE}; "
                          f"got {mimetype or 'no content type'}", 415, "Unsupported media type")
-    if mimetype == UPDATE or (mimetype in (FORM, "multipart/form-data") and "update" in params):
+    if mimetype == UPDATE or (mimetype in (FORM, MULTIPART) and "update" in params):
         using = request.args if mimetype == UPDATE else params
-        return _update(request.get_data(as_text=True) if mimetype == UPDATE else params.get("update", ""),
+        return _update(_text() if mimetype == UPDATE else params.get("update", ""),
                        using.getlist("using-graph-uri"), using.getlist("using-named-graph-uri"))
-    query = request.get_data(as_text=True) if mimetype == QUERY else params.get("query")
+    query = _text() if mimetype == QUERY else params.get("query")
     if query is not None and "query" in params and mimetype == QUERY:
         raise GeokgError("give the query once: in the body or as a parameter, not both", 400, "Bad request")
     if not query or not query.strip():
         return _no_query()
-    return _query(query, *_graph_lists(request.args if mimetype == QUERY else params))
+    return _query(query, params, *_graph_lists(request.args if mimetype == QUERY else params))
+
+
+def _text() -> str:
+    return read_body("GEOKG_MAX_QUERY_BYTES").decode("utf-8", errors="replace")
 
 
 def _no_query():
-    accept = request.headers.get("Accept")
-    fmt = conneg.choose(accept, DESCRIPTION_TYPES, "turtle", ("html",))
-    if request.method == "GET" and fmt == "html":
-        catalogue = [{"name": q.name, "title": q.title, "query": q.sparql} for q in named.catalogue().values()]
-        return render_template("sparql.html", examples=catalogue, endpoint=url_for("sparql.sparql"))
-    if request.method == "GET" and fmt and accept and "*/*" not in accept:
-        return _description(fmt)
-    if request.method == "GET" and not accept:
-        return _description("turtle")
+    if request.method in ("GET", "HEAD"):
+        fmt = conneg.choose(request.headers.get("Accept"), DESCRIPTION_TYPES, "turtle", ("html",))
+        if fmt == "html":
+            catalogue = [{"name": q.name, "title": q.title, "query": q.sparql} for q in named.catalogue().values()]
+            return render_template("sparql.html", examples=catalogue, endpoint=url_for("sparql.sparql"))
+        if fmt:
+            return _description(fmt)
     raise GeokgError("no query given: pass it as the 'query' parameter", 400, "Missing query")
 
 
 def _description(fmt: str):
     g = geokg()
-    endpoint = request.url_root.rstrip("/") + url_for("sparql.sparql")
-    graph = service_description(endpoint, bool(current_app.config.get("GEOKG_WRITE_TOKEN")),
+    # The configured base, never the Host header: a description states this dataset's public address.
+    graph = service_description(g.ids.base + url_for("sparql.sparql"),
+                                bool(current_app.config.get("GEOKG_WRITE_TOKEN")),
                                 g.store.union_default_graph, bool(current_app.config.get("GEOKG_SERVICE_ALLOW")),
-                                request.url_root.rstrip("/") + "/.well-known/void")
+                                g.ids.base + url_for("operations.void"))
     body = serialize(graph, fmt)
     response = Response(body, content_type=conneg.MEDIA_TYPES[fmt])
     response.vary.add("Accept")
     return response
 
 
-def _query(query: str, default_graphs, named_graphs):
+def _query(query: str, params, default_graphs, named_graphs):
     metrics = current_app.extensions["geokg_metrics"]
     try:
+        # Relative IRIs resolve against the dataset's public address, never a Host header.
         result = geokg().store.query(query, default_graphs=default_graphs, named_graphs=named_graphs,
-                                     base_iri=request.base_url)
+                                     base_iri=geokg().ids.base + request.path)
     except GeokgError:
         metrics.refused += 1
         raise
-    fmt = negotiated(conneg.kind_table(result.kind), conneg.DEFAULT[result.kind])
+    fmt = _result_format(result.kind, params)
     started = time.perf_counter()
     try:
         if fmt == "html":
@@ -128,14 +202,30 @@ def _query(query: str, default_graphs, named_graphs):
     return response
 
 
+def _result_format(kind: str, params) -> str:
+    """The format named by format=, output= or results= (in the form or the URL), else chosen by Accept."""
+    sources = [params] if params is request.args else [params, request.args]
+    names = [v for source in sources for name in FORMAT_PARAMS for v in source.getlist(name) if v.strip()]
+    if not names:
+        return accepted(conneg.kind_table(kind), conneg.DEFAULT[kind])
+    fmt = conneg.named_format(names, kind)
+    if fmt:
+        return fmt
+    offered = ", ".join(sorted(set(conneg.kind_table(kind).values()) | {"html"}))
+    if any(conneg.known_format_name(name) for name in names):
+        raise GeokgError(f"a {QUERY_FORMS[kind]} query cannot be answered as {names[0]!r}; use one of {offered}",
+                         406, "Not acceptable")
+    raise GeokgError(f"unknown format {names[0]!r}; use one of {offered} or a media type", 400, "Bad format")
+
+
 def _update(update: str, using: list[str], using_named: list[str]):
     require_write_token()
     if not update.strip():
         raise GeokgError("no update given: pass it as the 'update' parameter or the body", 400, "Missing update")
     if using or using_named:
         update = with_using(update, using, using_named)
-    geokg().store.update(update, base_iri=request.base_url)
-    return Response(status=204)
+    geokg().store.update(update, base_iri=geokg().ids.base + request.path)
+    return no_content()
 
 
 def _table(result) -> dict:
