@@ -27,6 +27,7 @@ from geokg.loaders.querytext import refuse_fetching_update, refuse_service
 from geokg.loaders.store import install_ontology
 
 LONG_SECONDS = 1.0
+NICE = 19
 WATCH_SECONDS = 0.05
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -65,6 +66,24 @@ class _Process:
         self.busy_since: float | None = None
         self.snapshot: str | None = None
         self.kill_reason: str | None = None
+        self.niced = False
+
+    def yield_cpu(self) -> None:
+        """Run at the lowest CPU priority: a long query then takes only the time cheap requests leave."""
+        if not self.niced:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, NICE)
+                self.niced = True
+
+    def restore_cpu(self) -> bool:
+        """Back to normal priority; False where this user may not raise it again (then replace the worker)."""
+        if self.niced:
+            try:
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, os.getpriority(os.PRIO_PROCESS, 0))
+            except OSError:
+                return False
+            self.niced = False
+        return True
 
     def wait_ready(self, seconds: float = 60) -> tuple:
         try:
@@ -218,6 +237,10 @@ class WorkerPool:
                 self._replace(reader)
 
     def _release(self, reader: _Process) -> None:
+        if not reader.restore_cpu():
+            reader.stop()
+            self._replace(reader)
+            return
         with self.lock:
             free_without = len(self.readers) - 1 - self._long_count()
             retire = len(self.readers) > self.size and free_without >= 1
@@ -320,9 +343,12 @@ class WorkerPool:
             writer = self.writer
             if writer is not None and writer.busy_since is not None:
                 processes.append(writer)
+            now = time.monotonic()
             for process in processes:
                 if process.rss() > self.memory:
                     process.kill("memory")
+                elif process is not writer and now - (process.busy_since or now) > LONG_SECONDS:
+                    process.yield_cpu()
             if spare:
                 threading.Thread(target=self._start_replacement, daemon=True, name="geokg-pool-spare").start()
 

@@ -142,11 +142,27 @@ def cmd_serve(args) -> int:
     print(f"geokg serving {where} at http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
     from waitress import serve
 
-    # waitress, not Flask's development server: a production WSGI server with a fixed thread pool, so
-    # many clients are served while some wait on slow queries.
+    _raise_open_files(app.config["GEOKG_CONNECTION_LIMIT"] + 64)
+    # waitress, not Flask's development server: it reads each request whole in its event loop before a
+    # thread sees it, so slow clients cost a connection slot, not a thread. poll(), not select(), so
+    # more than 1,024 sockets can be open; the limit sits well above what a slow-drip attack from one
+    # host needs to lock out everyone else (the README says what to put in front for more).
     serve(app, host=args.host, port=args.port, threads=max(8, 4 * app.config["GEOKG_WORKERS"]),
-          connection_limit=256, channel_timeout=120, ident="geokg")
+          connection_limit=app.config["GEOKG_CONNECTION_LIMIT"], asyncore_use_poll=True, channel_timeout=60,
+          # waitress refuses at its limit and counts chunk framing: leave the app's own 413 room to answer.
+          max_request_body_size=max(app.config["GEOKG_MAX_UPLOAD_BYTES"], app.config["GEOKG_MAX_QUERY_BYTES"]) + 65536,
+          ident="geokg")
     return 0
+
+
+def _raise_open_files(wanted: int) -> None:
+    """Lift the soft limit on open files towards ``wanted``, so the connection limit can be reached."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def _resolve_query(text: str):

@@ -82,4 +82,4 @@ def test_console_script_reports_a_locked_store(tmp_path):
                             capture_output=True, text=True, timeout=120)
     del holder
     assert result.returncode == 1
-    assert f"cannot open the store at {store}" in result.stderr and "geokg serve" in result.stderr
+    assert f"the store at {store} is open in another process" in result.stderr and "geokg serve" in result.stderr

@@ -99,7 +99,7 @@ def test_on_disk_store_persists_and_refuses_a_second_writer(tmp_path):
     first = open_store(location)
     load_paths(first, sample_claims(), Ids())
     count = len(first)
-    with pytest.raises(StoreError, match="in use|lock"):
+    with pytest.raises(StoreError, match="is open in another process"):
         open_store(location)
     del first
     import gc
