@@ -163,6 +163,7 @@ class WorkerPool:
         self.broken: str | None = None
         self.version = uuid.uuid4().hex[:12]
         self.writer: _Process | None = None
+        self.dirty = False
         self.snapshot = self._start_writer()
         for reader in [self._spawn_reader() for _ in range(self.size)]:
             reader.wait_ready()
@@ -258,6 +259,8 @@ class WorkerPool:
     def request(self, message: dict, timeout: float | None = None):
         """Run one read request in a worker, killing it past the deadline or the memory cap."""
         deadline = self.timeout if timeout is None else timeout
+        if self.dirty:
+            self._catch_up()
         reader = self._acquire()
         with self.lock:
             reader.snapshot = self.snapshot
@@ -297,33 +300,44 @@ class WorkerPool:
         return hello[2]
 
     def write(self, message: dict) -> None:
-        """Run one write in the writer process, then point every later read at the snapshot it made."""
+        """Run one write in the writer process; the next read makes a snapshot first, so it sees the write."""
         with self.write_lock:
-            if self.writer is None or not self.writer.process.is_alive():
-                self.writer = None
-                self._publish(self._start_writer())
-            writer = self.writer
-            writer.busy_since = time.monotonic()
-            try:
-                answer = writer.call(message, self.timeout)
-            except _Died:
-                self.writer = None
-                raise self._death_error(writer, "update") from None
-            finally:
-                writer.busy_since = None
-            if answer is None:
-                writer.kill("timeout")
-                self.killed += 1
-                self.writer = None
-                raise QueryTimeout(self.timeout, "update")
-            if answer[0] == "error":
-                raise GeokgError(answer[3], answer[1], answer[2])
-            self._publish(answer[1])
+            self._call_writer(message, "update")
+            self.dirty = True
+            self.version = uuid.uuid4().hex[:12]
+
+    def _catch_up(self) -> None:
+        """Snapshot the writes made since the last one, once for however many writes came in a row."""
+        with self.write_lock:
+            if self.dirty:
+                self._publish(self._call_writer({"op": "snapshot"}, "snapshot")[1])
+                self.dirty = False
+
+    def _call_writer(self, message: dict, what: str):
+        if self.writer is None or not self.writer.process.is_alive():
+            self.writer = None
+            self._publish(self._start_writer())
+        writer = self.writer
+        writer.busy_since = time.monotonic()
+        try:
+            answer = writer.call(message, self.timeout)
+        except _Died:
+            self.writer = None
+            raise self._death_error(writer, what) from None
+        finally:
+            writer.busy_since = None
+        if answer is None:
+            writer.kill("timeout")
+            self.killed += 1
+            self.writer = None
+            raise QueryTimeout(self.timeout, what)
+        if answer[0] == "error":
+            raise GeokgError(answer[3], answer[1], answer[2])
+        return answer
 
     def _publish(self, snapshot: str) -> None:
         with self.lock:
             self.snapshot = snapshot
-            self.version = uuid.uuid4().hex[:12]
             keep = {self.snapshot} | {r.snapshot for r in self.readers}
         for name in os.listdir(self.snapshots):
             path = os.path.join(self.snapshots, name)

@@ -2,8 +2,8 @@
 
 A read-only open beside a process that writes is undefined behaviour in RocksDB, and pyoxigraph has
 no secondary mode. So the writer, the only process that opens the store for writing, publishes a
-checkpoint after every write (hard links to immutable files: milliseconds), and readers open the
-newest checkpoint read-only. Nobody ever writes a checkpoint, so readers never sit beside a writer,
+checkpoint when a read follows writes (hard links to immutable files: milliseconds), and readers
+open the newest checkpoint read-only. Nobody ever writes a checkpoint, so readers never sit beside a writer,
 and a write never has to stop them.
 """
 
@@ -59,7 +59,7 @@ def snapshot(store: ox.Store, root: str) -> str:
 
 
 def writer_main(connection, path: str, snapshots: str, sandbox: bool) -> None:
-    """The writer's life: hold the store open for writing, apply writes, publish a snapshot after each."""
+    """The writer's life: hold the store open for writing, apply writes, make a snapshot when asked."""
     refusal = deny_network() if sandbox else None
     try:
         store = ox.Store(path)
@@ -79,6 +79,9 @@ def writer_main(connection, path: str, snapshots: str, sandbox: bool) -> None:
             return
         try:
             op = request["op"]
+            if op == "snapshot":
+                connection.send(("ok", snapshot(store, snapshots)))
+                continue
             if op == "update":
                 run_update(store, request["sparql"], request.get("base_iri"))
             elif op == "write_graph":
@@ -86,6 +89,6 @@ def writer_main(connection, path: str, snapshots: str, sandbox: bool) -> None:
                             request["replace"])
             else:
                 run_update(store, replace_graphs_update(request["graphs"]))
-            connection.send(("ok", snapshot(store, snapshots)))
+            connection.send(("ok", None))
         except (GeokgError, SyntaxError, RuntimeError, ValueError, OSError) as exc:
             connection.send(_error(exc))
