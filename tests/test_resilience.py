@@ -249,3 +249,25 @@ def test_load_while_serving_is_refused_with_a_clear_message(real_server):
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "open in another process" in lines[0] and "geokg serve" in lines[0], done.stderr
+
+
+def test_slow_drip_connections_do_not_lock_out_normal_clients(real_server):
+    url, _, _ = real_server
+    port = int(url.rsplit(":", 1)[1])
+    drips = []
+    try:
+        for i in range(300):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            # Half stop inside the headers, half inside a body they promised: both hold a connection open.
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n" + (b"\r\nS" if i % 2 else b"X-A"))
+            drips.append(sock)
+        latencies = []
+        for _ in range(40):
+            started = time.monotonic()
+            with urllib.request.urlopen(url + "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=10) as answer:
+                assert answer.status == 200
+            latencies.append(time.monotonic() - started)
+        assert sorted(latencies)[-1] < 1.0, f"slowest normal request {max(latencies):.2f} s beside 300 drips"
+    finally:
+        for sock in drips:
+            sock.close()
