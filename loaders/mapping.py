@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+import pyoxigraph
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, SKOS, XSD
 
@@ -17,6 +18,26 @@ DBR = Namespace("http://dbpedia.org/resource/")
 
 ACTOR_CLASS = {"Other": GK.Actor}
 EVENT_CLASS = {"Other": GK.Event}
+
+
+def source_iri(source: str | None) -> str | None:
+    """The IRI an article's ``source`` becomes: only a web address is one; other text names no resource."""
+    return source if source and source.startswith(("http://", "https://")) else None
+
+
+def dbpedia_iri(name: str) -> str:
+    """The DBpedia resource an actor's ``dbpedia`` names, written as a page title (spaces for underscores)."""
+    return f"{DBR}{name.replace(' ', '_')}"
+
+
+def iri_problem(iri: str) -> str | None:
+    """Why ``iri`` is not an IRI, or None. Oxigraph's parser follows RFC 3987 to the letter and is the one
+    the default store writes with, so what it accepts can be written and read back everywhere."""
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError as exc:
+        return str(exc)
+    return None
 
 
 def _class(table, name):
@@ -52,8 +73,8 @@ def claims_to_graph(doc: ClaimsDoc, ids: Ids) -> tuple[URIRef, Graph]:
     for prop, value in ((SCHEMA.headline, doc.title), (SCHEMA.publisher, doc.publisher), (SCHEMA.articleBody, doc.body)):
         if value:
             g.add((article, prop, Literal(value)))
-    if doc.source and doc.source.startswith(("http://", "https://")):
-        g.add((article, SCHEMA.url, URIRef(doc.source)))
+    if source_iri(doc.source):
+        g.add((article, SCHEMA.url, URIRef(source_iri(doc.source))))
     if doc.published is not None:
         g.add((article, SCHEMA.datePublished, doc.published))
 
@@ -69,7 +90,7 @@ def claims_to_graph(doc: ClaimsDoc, ids: Ids) -> tuple[URIRef, Graph]:
         if a.wikidata:
             g.add((node, OWL.sameAs, WD[a.wikidata]))
         if a.dbpedia:
-            g.add((node, OWL.sameAs, DBR[a.dbpedia.replace(" ", "_")]))
+            g.add((node, OWL.sameAs, URIRef(dbpedia_iri(a.dbpedia))))
         if a.description:
             g.add((node, SCHEMA.description, Literal(a.description)))
         g.add((node, SCHEMA.subjectOf, article))

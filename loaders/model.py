@@ -1,5 +1,6 @@
 """The claims file as checked records: every name resolved, every date typed, every line known."""
 
+import reprlib
 from dataclasses import dataclass, field
 
 from rdflib import Literal
@@ -16,6 +17,37 @@ PREDICATES = (
 )
 SYMMETRIC = frozenset({"alliedWith", "hostileTo", "reconciledWith"})
 ANONYMOUS = frozenset({"unnamed source", "a source", "source", "unnamed", "anonymous source", "anonymous"})
+QUOTE_LIMIT = 80
+
+
+class _Brief(reprlib.Repr):
+    """reprlib, but never the full repr of anything: the loaders' dict and list subclasses and bytes would
+    otherwise fall through to builtins.repr, and an aliased YAML value can stand for billions of items."""
+
+    def __init__(self):
+        super().__init__()
+        self.maxlevel, self.maxdict, self.maxlist, self.maxtuple, self.maxset = 2, 3, 4, 4, 4
+        self.maxstring = self.maxother = self.maxlong = QUOTE_LIMIT
+
+    def repr1(self, x, level):
+        if isinstance(x, dict) and type(x) is not dict:
+            return self.repr_dict(x, level)
+        if isinstance(x, list) and type(x) is not list:
+            return self.repr_list(x, level)
+        if isinstance(x, (bytes, bytearray)):
+            return repr(bytes(x[:self.maxstring])) + ("..." if len(x) > self.maxstring else "")
+        if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 1000:
+            return f"<a {x.bit_length()}-bit number>"  # repr() itself refuses ints past 4300 digits
+        return super().repr1(x, level)
+
+
+_BRIEF = _Brief()
+
+
+def shown(value, limit: int = QUOTE_LIMIT) -> str:
+    """A value as a message quotes it: its repr, cut to about ``limit`` characters with an ellipsis."""
+    text = _BRIEF.repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @dataclass

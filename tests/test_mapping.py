@@ -1,12 +1,16 @@
 """The pure mapping from checked records to triples, compared as graphs, never as strings."""
 
+import json
 import textwrap
 
+import pyoxigraph
+import pytest
 from rdflib import Graph, Literal, RDF, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import SKOS, XSD
 
 from geokg.loaders.claims import check_claims, read_claims
+from geokg.loaders.errors import LoadError
 from geokg.loaders.ids import Ids
 from geokg.loaders.mapping import claims_to_graph
 from geokg.loaders.shacl import shacl_problems
@@ -120,3 +124,48 @@ def test_dates_keep_their_precision():
     statement = next(g.subjects(GK.relation, GK.memberOf))
     assert g.value(statement, GK.start).datatype == XSD.gYear
     assert g.value(statement, GK.end).datatype == XSD.gYearMonth
+
+
+IRI_VALUES = [
+    ("source", "https://example.org/news/Ḥamās?id=1#top", True),
+    ("source", "http://example.org/a%20b", True),
+    ("source", "not a URL at all: kept out of the graph", True),
+    ("source", "http://example.org/a b", False),
+    ("source", "http://example.org/<a>", False),
+    ("source", 'http://example.org/"a"', False),
+    ("source", "http://example.org/{a}", False),
+    ("source", "http://example.org/%zz", False),
+    ("source", "http://example.org:port/", False),
+    ("dbpedia", "Grand Pact (1900)", True),
+    ("dbpedia", "AC/DC", True),
+    ("dbpedia", "Ruritania's army", True),
+    ("dbpedia", "Grand Pact <1900>", False),
+    ("dbpedia", "{Grand Pact}", False),
+    ("dbpedia", 'The "Pact"', False),
+    ("dbpedia", "100% Pact", False),
+]
+
+
+@pytest.mark.parametrize("field,value,kept", IRI_VALUES, ids=[f"{f}={v!r}" for f, v, _ in IRI_VALUES])
+def test_fields_that_become_iris_map_to_iris_the_store_reads_or_are_refused(field, value, kept):
+    text = ONE_RELATION.replace("- {name: Ruritania, type: State}",
+                                f"- {{name: Ruritania, type: State, dbpedia: {json.dumps(value)}}}")
+    if field == "source":
+        text = ONE_RELATION.replace("article: tiny.txt", f"article: tiny.txt\nsource: {json.dumps(value)}")
+    try:
+        _, g = mapped(text)
+    except LoadError as exc:
+        assert not kept
+        assert [(p.item, p.field) for p in exc.problems] == [("actors[0]" if field == "dbpedia" else None, field)]
+        return
+    assert kept
+    data = g.serialize(format="nt")
+    assert len(list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES))) == len(g)
+
+
+def test_dbpedia_names_are_page_titles():
+    text = ONE_RELATION.replace("- {name: Ruritania, type: State}",
+                                "- {name: Ruritania, type: State, dbpedia: Kingdom of Ruritania}")
+    _, g = mapped(text)
+    assert (URIRef("http://x.test/id/actor/ruritania"), URIRef("http://www.w3.org/2002/07/owl#sameAs"),
+            URIRef("http://dbpedia.org/resource/Kingdom_of_Ruritania")) in g
