@@ -126,6 +126,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_all(processes) -> None:
+    """Ask every server to stop, then kill the ones that have not within 20 s."""
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def wait_for(url: str, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -291,13 +302,7 @@ def main() -> int:
               f"({len(load['runaway_answers'])} times)")
         (RESULTS / "endpoint.json").write_text(json.dumps(report, indent=2))
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
         shutil.rmtree(work, ignore_errors=True)
     return 0
 

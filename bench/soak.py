@@ -26,6 +26,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from endpoint_bench import free_port, stop_all, wait_for  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 TOKEN = "soak-token"
@@ -38,12 +41,6 @@ NORMAL = [
     ("GET", "/sparql?" + urllib.parse.urlencode({"query": "SELECT ?s WHERE { ?s a <https://w3id.org/geokg/ontology#State> } LIMIT 20"}), None),
     ("GET", "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}), None),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def call(connection, method, path, body=None, headers=None):
@@ -183,15 +180,7 @@ def main() -> int:
     server = subprocess.Popen([sys.executable, "-m", "geokg", "serve", "--demo", "--port", str(port)],
                               cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"server did not start: see {log.name}") from None
-                time.sleep(0.2)
+        wait_for(f"http://127.0.0.1:{port}/sparql", 60)
         stop = time.monotonic() + args.seconds
         opened, runaway, bombs, writes = [], [], [], []
         side = [threading.Thread(target=dripper, args=(port, stop, i, opened), daemon=True) for i in range(args.drips)]
@@ -248,12 +237,7 @@ def main() -> int:
         (RESULTS / "soak.json").write_text(json.dumps(report, indent=2))
         return 0 if report["errors"] == 0 else 1
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
+        stop_all([server])
 
 if __name__ == "__main__":
     raise SystemExit(main())

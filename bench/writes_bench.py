@@ -14,7 +14,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,29 +23,13 @@ import time
 import urllib.parse
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from endpoint_bench import free_port, stop_all, wait_for  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 TOKEN = "bench-token"
 READ = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/geokg/ontology#Alliance> }"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_port(port: int, process, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"a server exited early (code {process.returncode})")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"nothing answered on port {port}")
 
 
 def post(connection, path, body, content_type, token=None):
@@ -75,8 +58,8 @@ def main() -> int:
         oxigraph = subprocess.Popen(["oxigraph", "serve", "--location", str(folder / "ox"), "--bind",
                                      f"127.0.0.1:{ox_port}"], stdout=subprocess.DEVNULL, stderr=ox_log)
     try:
-        wait_port(gk_port, geokg)
-        wait_port(ox_port, oxigraph)
+        wait_for(f"http://127.0.0.1:{gk_port}/sparql", 60)
+        wait_for(f"http://127.0.0.1:{ox_port}/query", 60)
         gk = http.client.HTTPConnection("127.0.0.1", gk_port, timeout=60)
         ox = http.client.HTTPConnection("127.0.0.1", ox_port, timeout=60)
         gk.request("GET", "/sparql?" + urllib.parse.urlencode({"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"}),
@@ -122,12 +105,7 @@ def main() -> int:
         (RESULTS / "writes.json").write_text(json.dumps(report, indent=2))
         return 0
     finally:
-        for process in (geokg, oxigraph):
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all([geokg, oxigraph])
 
 
 if __name__ == "__main__":

@@ -28,11 +28,8 @@ def _error(exc) -> tuple:
     return ("error", 500, "Store error", f"the store failed to answer: {exc}")
 
 
-def reader_main(connection, sandbox: bool) -> None:
-    """A query worker's life: answer requests, each from the snapshot it names, until told to stop."""
-    refusal = deny_network() if sandbox else None
-    connection.send(("ready", refusal))
-    store, opened = None, None
+def _requests(connection):
+    """The requests the parent sends, until it says stop (None) or goes away."""
     while True:
         try:
             request = connection.recv()
@@ -40,6 +37,15 @@ def reader_main(connection, sandbox: bool) -> None:
             return
         if request is None:
             return
+        yield request
+
+
+def reader_main(connection, sandbox: bool) -> None:
+    """A query worker's life: answer requests, each from the snapshot it names, until told to stop."""
+    refusal = deny_network() if sandbox else None
+    connection.send(("ready", refusal))
+    store, opened = None, None
+    for request in _requests(connection):
         try:
             if request["snapshot"] != opened:
                 # The old handle goes first: two open snapshots would hold twice the caches.
@@ -69,14 +75,7 @@ def writer_main(connection, path: str, snapshots: str, sandbox: bool) -> None:
         connection.send(("failed", f"cannot open the store at {path} for writing: {exc}.{hint}"))
         return
     connection.send(("ready", refusal, first))
-    while True:
-        try:
-            request = connection.recv()
-        except EOFError:
-            return
-        if request is None:
-            store.flush()
-            return
+    for request in _requests(connection):
         try:
             op = request["op"]
             if op == "snapshot":
@@ -92,3 +91,4 @@ def writer_main(connection, path: str, snapshots: str, sandbox: bool) -> None:
             connection.send(("ok", None))
         except (GeokgError, SyntaxError, RuntimeError, ValueError, OSError) as exc:
             connection.send(_error(exc))
+    store.flush()

@@ -148,29 +148,8 @@ def test_a_pool_that_cannot_start_workers_says_so_and_never_hangs(tmp_path):
         app.extensions["geokg"].store.close()
 
 
-class Listener:
-    """Counts TCP connections on a loopback port."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port, self.hits = self.sock.getsockname()[1], 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                return
-            self.hits += 1
-            connection.close()
-
-
 @pytest.mark.parametrize("allow", [False, True])
-def test_workers_have_no_network_when_no_service_is_allowed(tmp_path, allow):
-    listener = Listener()
+def test_workers_have_no_network_when_no_service_is_allowed(tmp_path, allow, listener):
     endpoint = f"http://127.0.0.1:{listener.port}/sparql"
     store = PooledStore(seeded(tmp_path / "store"), workers=1, timeout=5.0, service_allow=[endpoint] if allow else [])
     try:
@@ -181,9 +160,9 @@ def test_workers_have_no_network_when_no_service_is_allowed(tmp_path, allow):
             store.pool.request(message)
         time.sleep(0.3)
         if allow:
-            assert listener.hits >= 1 and store.pool.network.startswith("allowed")
+            assert listener.connections >= 1 and store.pool.network.startswith("allowed")
         else:
-            assert listener.hits == 0 and "Permission denied" in caught.value.message
+            assert listener.connections == 0 and "Permission denied" in caught.value.message
             assert store.pool.network == "denied by seccomp"
     finally:
         store.close()
