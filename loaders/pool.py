@@ -26,7 +26,11 @@ from geokg.loaders.execution import Result
 from geokg.loaders.querytext import refuse_fetching_update, refuse_service
 from geokg.loaders.store import install_ontology
 
-LONG_SECONDS = 1.0
+# A query busy this long holds its worker for a while yet: time for a spare, so the next cheap
+# request does not queue behind it. Cheap requests take milliseconds.
+HELD_SECONDS = 0.1
+# A query busy this long is a long one, and gives way on the CPU.
+LONG_SECONDS = 0.5
 NICE = 19
 WATCH_SECONDS = 0.05
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -243,7 +247,7 @@ class WorkerPool:
             self._replace(reader)
             return
         with self.lock:
-            free_without = len(self.readers) - 1 - self._long_count()
+            free_without = len(self.readers) - 1 - self._held_count()
             retire = len(self.readers) > self.size and free_without >= 1
             if retire:
                 self.readers.discard(reader)
@@ -252,9 +256,9 @@ class WorkerPool:
         else:
             self.idle.put(reader)
 
-    def _long_count(self) -> int:
+    def _held_count(self) -> int:
         now = time.monotonic()
-        return sum(1 for r in self.readers if r.busy_since is not None and now - r.busy_since > LONG_SECONDS)
+        return sum(1 for r in self.readers if r.busy_since is not None and now - r.busy_since > HELD_SECONDS)
 
     def request(self, message: dict, timeout: float | None = None):
         """Run one read request in a worker, killing it past the deadline or the memory cap."""
@@ -350,7 +354,7 @@ class WorkerPool:
         while not self.closed.wait(WATCH_SECONDS):
             with self.lock:
                 processes = [r for r in self.readers if r.busy_since is not None]
-                spare = (len(self.readers) - self._long_count() < 1
+                spare = (len(self.readers) + self.starting - self._held_count() < 1
                          and len(self.readers) + self.starting < self.ceiling and not self.broken)
                 if spare:
                     self.starting += 1
