@@ -203,3 +203,21 @@ def test_query_page_bundles_yasgui_without_cdn(client):
     assert "cdn" not in page.lower() and "<script>" not in page
     assert client.get("/static/yasgui/yasgui.min.js").status_code == 200
     assert "data-query=" in page and "Members of an alliance" in page
+
+
+@pytest.mark.parametrize("query, kind, media", [
+    ("PREFIX ask: <http://example.org/>\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2", "graph", "text/turtle"),
+    ("PREFIX construct: <http://example.org/>\nSELECT * WHERE { ?s ?p ?o } LIMIT 2", "bindings",
+     "application/sparql-results+json"),
+    ("PREFIX select: <http://example.org/>\n# SELECT in a comment\nASK { ?s ?p ?o }", "boolean",
+     "application/sparql-results+json"),
+    ("BASE <http://example.org/describe/>\nDESCRIBE <http://example.org/x>", "graph", "text/turtle"),
+])
+def test_the_query_form_comes_from_the_parse_not_the_first_keyword(client, query, kind, media):
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == media
+    if kind == "boolean":
+        assert response.get_json()["boolean"] is True
+    elif kind == "bindings":
+        assert len(response.get_json()["results"]["bindings"]) == 2
