@@ -111,7 +111,8 @@ def test_cheap_queries_keep_flowing_while_two_runaways_hold_the_workers(tmp_path
             started = time.monotonic()
             assert int(store.query(QUICK).rows()[0]["n"]) == 1
             slowest = max(slowest, time.monotonic() - started)
-        assert slowest < 1.0, f"a cheap query waited {slowest:.2f} s behind the runaways"
+        # The runaways hold their workers for 6 s: a cheap query that queued behind them would wait that long.
+        assert slowest < 3.0, f"a cheap query waited {slowest:.2f} s behind the runaways"
         for thread in runaways:
             thread.join()
     finally:
@@ -246,7 +247,8 @@ def test_slow_drip_connections_do_not_lock_out_normal_clients(real_server):
             with urllib.request.urlopen(url + "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=10) as answer:
                 assert answer.status == 200
             latencies.append(time.monotonic() - started)
-        assert sorted(latencies)[-1] < 1.0, f"slowest normal request {max(latencies):.2f} s beside 300 drips"
+        # Locked out, a request waits in the listen backlog until its 10 s timeout.
+        assert max(latencies) < 3.0, f"slowest normal request {max(latencies):.2f} s beside 300 drips"
     finally:
         for sock in drips:
             sock.close()
