@@ -67,10 +67,11 @@ def test_limits_are_read_from_the_environment(monkeypatch):
     assert config.MAX_CONTENT_LENGTH == 70000 and config.MAX_FORM_PARTS == 7
 
 
-def test_a_three_million_field_form_is_refused_within_a_second(client):
+def test_a_three_million_field_form_is_refused_before_it_is_parsed(client):
+    # Parsed, this form costs 10 s of CPU; refused from its length, far less even on a loaded machine.
     started = time.perf_counter()
     response = client.post("/sparql", data=HUGE_FORM, content_type="application/x-www-form-urlencoded")
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 3.0
     assert response.status_code == 413 and "GEOKG_MAX_QUERY_BYTES" in error(response)
 
 
@@ -93,7 +94,7 @@ def test_form_fields_are_counted_before_the_form_is_parsed(client):
     assert response.status_code == 413 and "GEOKG_MAX_FORM_FIELDS" in error(response)
     started = time.perf_counter()
     many = client.post("/sparql", data=b"&" * 1_000_000, content_type="application/x-www-form-urlencoded")
-    assert many.status_code == 413 and time.perf_counter() - started < 1.0
+    assert many.status_code == 413 and time.perf_counter() - started < 3.0
     multipart = client.post("/sparql", data=fields, content_type="multipart/form-data")
     assert multipart.status_code == 413 and "GEOKG_MAX_FORM_FIELDS" in error(multipart)
     assert client.post("/sparql", data={"query": SELECT, "default-graph-uri": BASE + "/graph/x"},
@@ -143,7 +144,7 @@ def test_deeply_nested_documents_are_refused_not_parsed(writable):
         response = writable.put("/rdf-graph-store?graph=urn:test:deep", data=body, content_type=content_type,
                                 headers=AUTH)
         assert response.status_code == 413 and "nests" in error(response)
-        assert time.perf_counter() - started < 2.0
+        assert time.perf_counter() - started < 5.0
     assert writable.get("/rdf-graph-store?graph=urn:test:deep").status_code == 404
 
 
@@ -168,7 +169,7 @@ def test_a_real_server_refuses_a_huge_form_fast(live_server):
     connection.putheader("Content-Type", "application/x-www-form-urlencoded")
     connection.putheader("Content-Length", str(len(HUGE_FORM)))
     connection.endheaders()
-    assert connection.getresponse().status == 413 and time.perf_counter() - started < 1.0
+    assert connection.getresponse().status == 413 and time.perf_counter() - started < 3.0
     connection.close()
     form = HUGE_FORM[:3_000_000]
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
@@ -177,7 +178,7 @@ def test_a_real_server_refuses_a_huge_form_fast(live_server):
         body = iter([form[i:i + 65536] for i in range(0, len(form), 65536)]) if chunked else form
         status, answer = _raw_request(live_server, "POST", "/sparql", headers, body, chunked=chunked)
         assert status == 413 and "GEOKG_MAX_QUERY_BYTES" in json.loads(answer)["error"]
-        assert time.perf_counter() - started < 1.0
+        assert time.perf_counter() - started < 3.0
 
 
 def test_a_real_server_bounds_get_query_strings(live_server):
