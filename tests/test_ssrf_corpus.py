@@ -11,9 +11,6 @@ calls made on pyoxigraph directly reach it.
 
 import random
 import re
-import socket
-import threading
-import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -26,6 +23,7 @@ from geokg.loaders.errors import GeokgError, StoreError
 from geokg.loaders.querytext import refuse_fetching_update, refuse_service
 from geokg.loaders.sparqllex import tokenize
 from geokg.loaders.store import OxigraphStore
+from tests.conftest import Listener
 
 W3C = Path(__file__).parent / "w3c"
 FOLDERS = ("syntax-query", "syntax-update-1", "syntax-update-2", "syntax-fed")
@@ -61,35 +59,11 @@ def syntax_tests() -> list[tuple[Path, bool, bool]]:
 TESTS = syntax_tests()
 
 
-class Listener:
-    """A loopback TCP server that accepts, counts and closes every connection at once."""
-
-    def __init__(self):
-        self.server = socket.create_server(("127.0.0.1", 0), backlog=512)
-        self.port = self.server.getsockname()[1]
-        self.count = 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            self.count += 1
-            connection.close()
-
-    def settled(self) -> int:
-        """The count once connections already made have been accepted."""
-        time.sleep(0.3)
-        return self.count
-
-
 @pytest.fixture(scope="module")
 def listener():
     listening = Listener()
     yield listening
-    listening.server.close()
+    listening.close()
 
 
 def hostile_pieces(url: str) -> dict[str, tuple[str, str]]:
@@ -170,7 +144,7 @@ def test_no_variant_of_the_syntax_suites_reaches_the_listener(listener):
     variants = corpus(url)
     assert len(variants) > 8000
     store = OxigraphStore(None)
-    before = listener.count
+    before = listener.connections
     outcomes = [(text, through_geokg(store, text, update)) for text, update in variants]
     assert listener.settled() - before == 0
     # The check refuses what calls out and lets the rest through: LOAD SILENT updates run, as nothing.
@@ -183,25 +157,25 @@ def test_no_variant_of_the_syntax_suites_reaches_the_listener(listener):
 def test_the_corpus_would_call_out_without_the_check(listener):
     """The variants are live: run on pyoxigraph itself, thousands of them reach the listener."""
     url = f"http://127.0.0.1:{listener.port}"
-    before = listener.count
+    before = listener.connections
     reached = 0
     for text, update in corpus(url):
         if re.search(r"faraway|remote|SERVICE <g>|SERVICE SILENT <g>", text):
             continue  # the suites' own LOAD and SERVICE name hosts that are not ours
         store = ox.Store()
-        counted = listener.count
+        counted = listener.connections
         try:
             store.update(text) if update else list(store.query(text) or [])
         except (SyntaxError, OSError, RuntimeError, ValueError, TypeError):
             pass
-        reached += listener.count != counted
+        reached += listener.connections != counted
     variants = len(corpus(url))
     assert listener.settled() - before > variants // 4
     assert reached > variants // 4
 
 
 def test_a_direct_pyoxigraph_service_call_does_reach_the_listener(listener):
-    before = listener.count
+    before = listener.connections
     try:
         list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> "
                               "{ ?s ?p ?o } }"))
@@ -329,13 +303,13 @@ def test_random_hostile_queries_geokg_accepts_reach_nothing_but_the_allowed_endp
     hostile = HostileQueries(random.Random(20261125), evil, ok)
     queries = [hostile.query() for _ in range(3000)]
     store = OxigraphStore(None, service_allow=(ok + "s",))
-    before = listener.count
+    before = listener.connections
     outcomes = [through_geokg(store, query, False) for query in queries]
     assert listener.settled() - before == 0
     assert outcomes.count("ran") > 50  # what calls nothing runs
     assert allowed.settled() > 10  # SERVICE to the allowed endpoint is called, however it is spelled
-    allowed.server.close()
-    before = listener.count
+    allowed.close()
+    before = listener.connections
     for query in queries:
         try:
             list(ox.Store().query(query))
