@@ -182,6 +182,8 @@ def test_noun_without_its_context_is_no_trigger():
     ("restore", ["diplomatic", "relations"], "relations", "DiplomaticRestoration", "reconciledWith"),
     ("impose", ["sanctions"], None, "Sanction", None),         # "The union imposed sanctions on the regime."
     ("recall", ["ambassador"], "ambassador", "DiplomaticRecall", "hostileTo"),
+    ("recall", ["its", "ambassador"], None, "DiplomaticRecall", "hostileTo"),  # the noun names the verb
+    ("restore", ["ties"], None, "DiplomaticRestoration", "reconciledWith"),   # "They restored ties."
     ("withdraw", ["troops"], None, "Withdrawal", None),        # CAMEO's &MILITARY synset: "withdrew its troops"
     ("mediate", ["between"], None, "Mediation", "mediatesBetween"),  # "Qatar mediated between the two sides."
     ("meet", [], None, "Meeting", None),

@@ -190,11 +190,19 @@ def noun_trigger(lemma: str, context=()) -> NounTrigger | None:
 
 def resolve(verb: str | None = None, words=(), noun: str | None = None):
     """One lookup for a clause: the noun's trigger in the context of the verb and words, if it has an event
-    type or predicate, else the best verb trigger that maps to something. None when nothing applies."""
+    type or predicate; else a word's noun trigger whose context names the verb ('recall' + 'ambassador'
+    is DiplomaticRecall, where CAMEO's code 161 says only 'reduce relations'); else the best verb trigger
+    that maps to something. None when nothing applies."""
+    context = ((verb,) if verb else ()) + tuple(words)
     if noun:
-        hit = noun_trigger(noun, ((verb,) if verb else ()) + tuple(words))
+        hit = noun_trigger(noun, context)
         if hit and (hit.event_type or hit.predicate):
             return hit
+    if verb:
+        for word in words:
+            hit = noun_trigger(word, context)
+            if hit and hit.context and verb.lower() in hit.context and (hit.event_type or hit.predicate):
+                return hit
     if verb:
         for t in match_verb(verb, words):
             if t.code == "---":
