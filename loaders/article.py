@@ -20,11 +20,12 @@ def parse_article(data: bytes, name: str) -> ClaimsDoc:
     """Extract, then check the result exactly as a hand-written claims file would be checked."""
     claims = extract_claims(data, name)
     doc = check_claims(claims, name, default_article=Path(name).name)
-    doc.body = _body(data, name)
+    doc.body = article_text(data, name)
     return doc
 
 
-def _body(data: bytes, name: str) -> str:
+def article_text(data: bytes, name: str) -> str:
+    """An article's body text, as loading the article itself stores it."""
     from geokg.loaders.extract.text import read_article
 
     is_html = Path(name).suffix.lower() in HTML_SUFFIXES

@@ -595,7 +595,7 @@ def check_claims(raw, name: str, default_article: str) -> ClaimsDoc:
         except NotADate as exc:
             checker.problem(raw, None, "published", str(exc))
             published = None
-    meta = {field: checker.text(raw, None, field) for field in ("article", "title", "source", "publisher")}
+    meta = {field: checker.text(raw, None, field) for field in ("article", "title", "source", "publisher", "text")}
     if source_iri(meta["source"]):
         checker.iri(raw, None, "source", meta["source"], source_iri(meta["source"]))
     if checker.problems:
@@ -604,4 +604,5 @@ def check_claims(raw, name: str, default_article: str) -> ClaimsDoc:
         article=meta["article"] or default_article, actors=checker.actors,
         relations=relations, events=events, claims=claims,
         title=meta["title"], source=meta["source"], published=published, publisher=meta["publisher"],
+        text_file=meta["text"],
     )

@@ -128,3 +128,4 @@ class ClaimsDoc:
     published: Literal | None = None
     publisher: str | None = None
     body: str | None = None
+    text_file: str | None = None

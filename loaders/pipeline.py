@@ -22,17 +22,26 @@ class Loaded:
     triples: int
 
 
-def read_source(path: Path) -> bytes:
-    """The bytes of a file, or a LoadError that names it."""
+def read_source(path: Path, named_by: str | None = None, field: str | None = None) -> bytes:
+    """The bytes of a file, or a LoadError that names it (and the file and field that named it)."""
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise LoadError([Problem(str(path), exc.strerror or str(exc))]) from None
+        reason = exc.strerror or str(exc)
+        if named_by:
+            raise LoadError([Problem(named_by, f"{path}: {reason}", field=field)]) from None
+        raise LoadError([Problem(str(path), reason)]) from None
 
 
-def article_body(path: Path, article: str) -> str | None:
-    """The article text beside a claims file, when the claims name a file that is there."""
-    candidate = path.parent / Path(article).name
+def article_body(path: Path, doc) -> str | None:
+    """The article text for a claims file: the file its ``text`` field names (relative to the claims
+    file), else a text file of the article's name beside it, else None."""
+    if doc.text_file:
+        from geokg.loaders.article import article_text
+
+        target = path.parent / doc.text_file
+        return article_text(read_source(target, str(path), "text"), str(target))
+    candidate = path.parent / Path(doc.article).name
     if candidate != path and candidate.suffix.lower() in (".txt", ".text") and candidate.is_file():
         return candidate.read_text(encoding="utf-8", errors="replace")
     return None
@@ -44,7 +53,7 @@ def prepare(path: str | Path, ids: Ids):
     fmt = format_for(path)
     doc = fmt.parse(read_source(path), str(path))
     if doc.body is None:
-        doc.body = article_body(path, doc.article)
+        doc.body = article_body(path, doc)
     graph_uri, graph = claims_to_graph(doc, ids)
     problems = shacl_problems(graph, str(path))
     if problems:

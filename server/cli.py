@@ -73,20 +73,15 @@ def _open(args):
     return open_store(None if args.store == MEMORY else args.store)
 
 
-def claims_yaml(claims: dict, source: str) -> str:
-    """A claims document as reviewable YAML with a note on where it came from."""
-    import yaml
-
-    head = (f"# Extracted by geokg {__version__} from {source}.\n"
-            "# Review and correct it, then load it with `geokg load` (see the README's claims file section).\n")
-    return head + yaml.safe_dump(claims, sort_keys=False, allow_unicode=True, width=110)
-
-
 def cmd_extract(args) -> int:
     from geokg.loaders.article import extract_claims
     from geokg.loaders.pipeline import read_source
 
-    text = claims_yaml(extract_claims(read_source(Path(args.article)), args.article), args.article)
+    from geokg.loaders.review import review_yaml
+
+    article = Path(args.article)
+    text = review_yaml(extract_claims(read_source(article), args.article), article,
+                       Path(args.output) if args.output else None)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
@@ -99,6 +94,7 @@ def _write_reviews(args) -> None:
     from geokg.loaders.article import extract_claims
     from geokg.loaders.pipeline import read_source
     from geokg.loaders.registry import format_for
+    from geokg.loaders.review import review_yaml
 
     articles = [Path(p) for p in args.paths if format_for(p).name == "article"]
     if not articles:
@@ -108,7 +104,7 @@ def _write_reviews(args) -> None:
     review.mkdir(parents=True, exist_ok=True)
     for path in articles:
         target = review / (path.stem + ".yaml")
-        target.write_text(claims_yaml(extract_claims(read_source(path), str(path)), str(path)), encoding="utf-8")
+        target.write_text(review_yaml(extract_claims(read_source(path), str(path)), path, target), encoding="utf-8")
         print(f"extracted {path} -> {target} (review it, then `geokg load {target}` to replace)")
 
 
