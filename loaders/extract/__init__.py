@@ -12,7 +12,7 @@ from geokg.loaders.extract.attribution import Attributor
 from geokg.loaders.extract.mentions import MentionFinder
 from geokg.loaders.extract.patterns import abstract, facts_in
 from geokg.loaders.extract.text import read_article
-from geokg.loaders.extract.timex import find_time, parse_published
+from geokg.loaders.extract.timex import Clock, parse_published
 
 EVIDENCE_ROLES = ("name", "nominal", "affiliation")
 INSTITUTIONS = ("State", "Organization", "Media", "Alliance", "PoliticalParty", "ArmedGroup")
@@ -34,18 +34,18 @@ def extract(text: str, name: str, is_html: bool = False) -> dict:
     main_alliance = max(alliances, key=alliances.get) if alliances else None
 
     out = _Output(article, published)
+    clock = Clock(article.body, published)
     attributor = Attributor(article.body, mentions, by_sentence)
     for sentence in article.sentences:
         here = by_sentence.get(sentence.index, [])
         quoted = sentence.text.startswith(("\"", "“"))
         facts = facts_in(abstract(article.body, sentence, here), main_alliance, quoted) if here else []
-        # Only sentences that state something need their time resolved.
-        when = find_time(sentence.text, published) if facts else None
+        # Each fact takes the time expression attached to its own words (timex.Clock).
         for fact in facts:
-            out.add_fact(fact, sentence, when)
+            out.add_fact(fact, sentence, clock.fact_time(sentence, here, fact))
         claim = attributor.claim(sentence)
         if claim:
-            out.add_claim(claim, sentence, here)
+            out.add_claim(claim, sentence, here, clock)
     for m in mentions:
         if m.actor and m.role in EVIDENCE_ROLES and not m.locative:
             out.use(m.actor)
@@ -125,7 +125,7 @@ class _Output:
             item["place"] = fact.place
         self._provenance(item, sentence, fact.confidence, fact.cameo)
 
-    def add_claim(self, claim, sentence, here):
+    def add_claim(self, claim, sentence, here, clock=None):
         item = {
             "claimant": None,
             "channel": None,
@@ -154,7 +154,13 @@ class _Output:
             if claim.channel is not None:
                 event["participants"].append(claim.channel.key)
             key = ("Statement", frozenset(event["participants"]), "claim")
-            self.events.setdefault(key, event)
+            event = self.events.setdefault(key, event)
+            # The date of a statement is a time expression of its reporting clause, never one of what was said.
+            when = clock.statement_time(sentence, here, institutional, claim.content, claim.verb) if clock else None
+            if when and "time" not in event:
+                event["time"] = when[0]
+                if when[1]:
+                    event["date"] = when[1]
             self._provenance(self.events[key], sentence, 0.6, "010")
 
     def document(self) -> dict:
