@@ -1,4 +1,6 @@
-"""The gazetteer: names of states, groups, organisations, media and office holders, read once per process."""
+"""The gazetteer: names of states, their institutions, groups, organisations, media and office holders, and the
+agent nouns that name a state's bodies ("foreign ministry") or a person's role ("foreign minister"), read once
+per process."""
 
 import functools
 import re
@@ -6,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "gazetteer.tsv"
-PRIORITY = {"state": 0, "group": 1, "igo": 2, "media": 2, "known": 3, "person": 4}
+PRIORITY = {"state": 0, "group": 1, "igo": 2, "media": 2, "institution": 2, "known": 3, "person": 4}
 DEMONYM = re.compile(r"(an|ian|ese|ish|i|ic|ean|ite)$")
 # Endings no city name has: British, French, Dutch, Swiss, Greek, Czech, Emirati.
 DEMONYM_ONLY = re.compile(r"(ish|ese|ch|ss|eek|ati)$")
@@ -29,7 +31,20 @@ ALLOWED_SINGLE_COMMON = frozenset({"state"})
 
 @dataclass(frozen=True)
 class Entry:
-    """One gazetteer entry."""
+    """One gazetteer entry; ``state`` names the state an institution belongs to, ``wikidata`` is a QID."""
+
+    kind: str
+    type: str
+    code: str
+    name: str
+    state: str = ""
+    wikidata: str = ""
+
+
+@dataclass(frozen=True)
+class Agent:
+    """An agent noun of a state's sectors: ``kind`` is body (an institution of the state: "foreign ministry"),
+    organ (stands for the state: "army", "government") or title (a person's role: "foreign minister")."""
 
     kind: str
     type: str
@@ -103,6 +118,10 @@ class Gazetteer:
 
     def __init__(self, text: str):
         self.forms: dict[tuple, Form] = {}
+        self.agents: dict[tuple, Agent] = {}
+        self.agent_len = 1
+        self.states: dict[str, Entry] = {}
+        self.institutions: dict[str, list[Entry]] = {}
         self.first_names: set[str] = set()
         self.max_len = 1
         self.longest_from: dict[str, int] = {}
@@ -112,8 +131,17 @@ class Gazetteer:
                 continue
             if not line or line.startswith("#"):
                 continue
-            kind, typ, code, name, aliases = (line.split("\t") + [""])[:5]
-            entry = Entry(kind, typ, code, name)
+            kind, typ, code, name, aliases, state, qid = (line.split("\t") + [""] * 6)[:7]
+            if kind == "agent":
+                key = key_of(name)
+                self.agents.setdefault(key, Agent(code.split("~")[0], typ, "~" + code.split("~")[1], name))
+                self.agent_len = max(self.agent_len, len(key))
+                continue
+            entry = Entry(kind, typ, code, name, state, qid)
+            if kind == "state":
+                self.states.setdefault(name, entry)
+            elif kind == "institution" and state:
+                self.institutions.setdefault(state, []).append(entry)
             self._add(key_of(name), Form(entry, "name"))
             aliases = [a for a in aliases.split("|") if a]
             singles = [a.lower() for a in aliases if "_" not in a] + [name.lower()]
@@ -149,6 +177,31 @@ class Gazetteer:
             self.forms[key] = form
             self.max_len = max(self.max_len, len(key))
             self.longest_from[key[0]] = max(self.longest_from.get(key[0], 0), len(key))
+
+    def agent(self, keys: list[str], i: int, kinds=("body",)) -> tuple[int, Agent] | None:
+        """The longest agent noun of one of ``kinds`` starting at token ``i``: (token count, agent)."""
+        for n in range(min(self.agent_len, len(keys) - i), 0, -1):
+            found = self.agents.get(tuple(keys[i:i + n]))
+            if found and found.kind in kinds:
+                return n, found
+        return None
+
+    def institution_after(self, entry: Entry, keys: list[str], i: int) -> tuple[int, Entry] | None:
+        """A body of the state ``entry`` named by the agent noun at token ``i`` ("Algeria's foreign ministry",
+        "the Kyrgyz border service"): (token count, an institution entry linked to the state)."""
+        if entry.kind != "state":
+            return None
+        hit = self.agent(keys, i)
+        if not hit:
+            return None
+        n, agent = hit
+        # "Israel's parliament" is the Knesset: the state's only institution of the agent's sector.
+        sector = agent.code.lstrip("~").replace("GOV", "", 1) if agent.code != "~GOV" else ""
+        own = [e for e in self.institutions.get(entry.name, ()) if sector and e.code[3:].replace("GOV", "", 1) == sector]
+        if len(own) == 1 and sector in ("LEG", "JUD", "SPY", "COP"):
+            return n, own[0]
+        name = f"{entry.name} {agent.name}"
+        return n, Entry("institution", agent.type, entry.code + agent.code.lstrip("~"), name, entry.name)
 
     def longest(self, keys: list[str], i: int) -> tuple[int, Form] | None:
         """The longest known form starting at token ``i``: (token count, form)."""

@@ -214,7 +214,12 @@ class MentionFinder:
         n, form = hit
         if keys[i] in PARTICLES and n == 1:
             return None
+        if n == 1 and len(start_tok) == 2 and not start_tok.isupper():
+            return None  # a two-letter name is an acronym written in capitals: "Kim Jong Un" holds no "UN"
         entry = form.entry
+        body = self._state_body(toks, keys, i, n, entry)
+        if body:
+            return body
         if n == 1 and form.role in ("demonym", "place") and self._org_name_follows(toks, keys, i):
             return None
         start, end = toks[i][0], toks[i + n - 1][1]
@@ -238,6 +243,31 @@ class MentionFinder:
         if role != "demonym":
             actor.add_form(text, named=role == "name")
         return n, mention
+
+    def _state_body(self, toks, keys, i, n, entry):
+        """A state's institution named by the state and an agent noun from the gazetteer ("the Algerian Foreign
+        Ministry", "Japan's foreign ministry", "the Kyrgyz border service"): an actor of its own."""
+        j = i + n
+        if entry.kind != "state" or j >= len(toks) or self.body[toks[j - 1][1]:toks[j][0]] not in (" ", "'s ", "’s "):
+            return None
+        hit = self.g.institution_after(entry, keys, j)
+        if not hit:
+            return None
+        m, inst = hit
+        start, end = toks[i][0], toks[j + m - 1][1]
+        capitalised = all(t[:1].isupper() for _, _, t in toks[j:j + m] if t.lower() not in ("of", "for", "and", "the"))
+        definite = bool(re.search(r"\bthe\s+$", self.body[max(0, start - 5):start], re.I)) \
+            or "s " in self.body[toks[j - 1][1]:toks[j][0]]
+        if not (capitalised or definite or m > 1) or self.body[end:end + 1] == "-":
+            return None
+        k = j + m
+        if k < len(toks) and toks[k][2][:1].isupper() and self.body[end:toks[k][0]] == " " and not capitalised:
+            return None  # "Spanish state broadcaster RTVE": the name that follows is the actor
+        text = self.body[start:end]
+        actor = self.actor(inst.name, inst.type, inst.code, start)
+        actor.evidence = True
+        actor.add_form(text, named=True)
+        return j + m - i, Mention(start, end, text, actor, "name", 0)
 
     def _org_name_follows(self, toks, keys, i) -> bool:
         """True for "Palestinian Authority", "Syrian National Council": an organisation named after a state."""
