@@ -171,3 +171,20 @@ def test_two_letter_acronym_only_in_capitals():
 ])
 def test_bloc_rows_are_found_in_text(sentence, name):
     assert name in actors(sentence)
+
+
+def test_a_state_name_with_its_own_demonym_is_a_name():
+    g = load()
+    assert g.forms[key_of("Brunei")].role == "name"  # its demonym is "Bruneian"
+    assert g.forms[key_of("Czech")].role == "demonym"
+    found = actors("""
+        Leaders of Brunei, Cambodia and Laos met in Vientiane on Monday.
+        """)
+    assert "Brunei" in forms(find(found, "Brunei"))
+
+
+def test_a_two_letter_word_in_a_name_does_not_end_it():
+    found = actors("""
+        North Korean leader Kim Jong Un inspected a factory on Monday, state media said.
+        """)
+    assert find(found, "Kim Jong Un")["type"] == "Person"

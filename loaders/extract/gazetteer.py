@@ -155,6 +155,9 @@ class Gazetteer:
             return "name"
         words = alias.split("_")
         low = alias.lower()
+        if alias == entry.name.split()[0].upper() and not DEMONYM_ONLY.search(low) and any(
+                s != low and s.startswith(low) and len(s) <= len(low) + 3 and DEMONYM.search(s) for s in singles):
+            return "name"  # "Brunei" of "Brunei Darussalam" is its name: its demonym is "Bruneian"
         if len(words) == 1 and (
                 DEMONYM_ONLY.search(low)
                 or DEMONYM.search(low) and (low[:3] == entry.name[:3].lower()

@@ -293,7 +293,8 @@ class MentionFinder:
                 break
             if j > i and key not in RUN_PARTICLES and keys[j - 1] not in RUN_PARTICLES:
                 hit = self.g.longest(keys, j)
-                if hit and hit[1].role != "place" and hit[1].entry.type != "Person":
+                if hit and hit[1].role != "place" and hit[1].entry.type != "Person" and not (
+                        hit[0] == 1 and len(tok) == 2 and not tok.isupper()):
                     break
             if tok[:1].isupper() or (key in RUN_PARTICLES and j + 1 < len(toks) and toks[j + 1][2][:1].isupper()) or (
                     key in ("of", "the") and j + 1 < len(toks) and toks[j + 1][2][:1].isupper() and j > i):
