@@ -188,3 +188,11 @@ def test_a_two_letter_word_in_a_name_does_not_end_it():
         North Korean leader Kim Jong Un inspected a factory on Monday, state media said.
         """)
     assert find(found, "Kim Jong Un")["type"] == "Person"
+
+
+def test_a_security_committee_is_an_institution_of_its_state():
+    found = actors("""
+        Kazakhstan's National Security Committee said on Friday it had detained two suspects.
+        """)
+    committee = find(found, "Kazakhstan's National Security Committee")
+    assert committee["type"] == "Organization"

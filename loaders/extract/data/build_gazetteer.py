@@ -56,6 +56,11 @@ AGENT_SUPPLEMENT = [
     ("BORDER_GUARD_SERVICE", "Organization", "~COP"), ("STATE_MEDIA", "Media", "~GOVMED"),
     ("STATE_NEWS_AGENCY", "Media", "~GOVMED"), ("STATE_TELEVISION", "Media", "~GOVMED"),
     ("STATE_BROADCASTER", "Media", "~GOVMED"), ("PARLIAMENT", "Organization", "~LEG"),
+    # The security services of several post-Soviet states (Kazakhstan's KNB, Kyrgyzstan's and Tajikistan's GKNB,
+    # Belarus's KGB) are named in English as committees.
+    ("NATIONAL_SECURITY_COMMITTEE", "Organization", "~SPY"), ("STATE_SECURITY_COMMITTEE", "Organization", "~SPY"),
+    ("STATE_COMMITTEE_FOR_NATIONAL_SECURITY", "Organization", "~SPY"),
+    ("STATE_COMMITTEE_ON_NATIONAL_SECURITY", "Organization", "~SPY"),
 ]
 # Written by hand: major actors that appeared after the 2014 dictionaries or that they lack.
 SUPPLEMENT = [
