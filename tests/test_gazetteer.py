@@ -47,7 +47,7 @@ def test_every_bloc_row_has_a_source_and_a_founding_year_since_2014():
 def test_bloc_rows_are_in_the_built_gazetteer():
     g = load()
     for alias, name in [("AUKUS", "AUKUS"), ("Alliance of Sahel States", "Alliance of Sahel States"),
-                        ("HTS", "Hay'at Tahrir al-Sham"), ("SDF", "Syrian Democratic Forces"),
+                        ("HTS", "Hay'at Tahrir al-Sham"), ("Syrian Democratic Forces", "Syrian Democratic Forces"),
                         ("Wagner Group", "Wagner Group"), ("EAEU", "Eurasian Economic Union")]:
         assert g.forms[key_of(alias)].entry.name == name
 
@@ -196,3 +196,21 @@ def test_a_security_committee_is_an_institution_of_its_state():
         """)
     committee = find(found, "Kazakhstan's National Security Committee")
     assert committee["type"] == "Organization"
+
+
+def test_shared_acronyms_and_place_words_are_not_bloc_aliases():
+    g = load()
+    for word in ("SDF", "SNA", "GNA", "Azov"):
+        form = g.forms.get(key_of(word))
+        assert form is None or form.entry.code not in ("SYRREBSDF", "SYRREBSNA", "LBYGOVGNA", "UKRMILAZV"), word
+
+
+def test_sourced_seats_of_government_stand_for_their_state():
+    rows = [line.split("\t") for line in (DATA.parent / "seats.tsv").read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    assert rows and all(r[2].startswith("https://") for r in rows)
+    found = actors("""
+        The Élysée said on Thursday that the president would travel to Berlin. Downing Street said it would reply next week.
+        """)
+    assert "The Élysée" in forms(found["France"])
+    assert "Downing Street" in forms(found["United Kingdom"])

@@ -279,11 +279,18 @@ def build(src: Path) -> list[str]:
                 and not (len(words(n)) == 1 and words(n)[0] in surnames)
                 and words(n)[0] not in ("MR", "MR.", "MRS", "DR") and not (len(words(n)) == 1 and n.strip("_") in BODY_HEADS)]
 
-    for state, names in seats:
+    for line in (HERE / "seats.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            state, alias, source = line.split("\t")[:3]
+            if not source.strip():
+                raise ValueError(f"seats.tsv: {alias} has no source")
+            seats.append((state, [alias], True))
+    for state, names, *sourced in seats:
         # The seat of a government is an alias of its state, as its capital is ("the Kremlin said").
-        if state in states and words(names[0])[0] not in first_names:
+        if state in states and (sourced or words(names[0])[0] not in first_names):
             # News writes them with the article: "the Kremlin", "the White House".
-            names = [v for n in no_person(names) for v in (n, n if n.startswith("THE_") else "THE_" + n)]
+            names = [v for n in (names if sourced else no_person(names))
+                     for v in (n, n if n.startswith("THE_") else "THE_" + n)]
             states[state][4].extend(n for n in names if n not in states[state][4])
     for code, names in institutions:
         if words(names[0])[0] in first_names and not {w for w in words(names[0])} & BODY_WORDS:
