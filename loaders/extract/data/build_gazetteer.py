@@ -1,7 +1,8 @@
 """Build gazetteer.tsv from the PETRARCH2/Phoenix actor and agent dictionaries, the CAMEO known-group table
 and blocs.tsv (blocs, alliances and armed groups formed or renamed since the 2014 dictionaries, each with a source).
 
-Run from the project root when the dictionaries change:
+Run from the project root when the dictionaries change (`pip install -e '.[data]'` first, for rigour's
+state Wikidata ids):
     python loaders/extract/data/build_gazetteer.py ../shared/anchors-data
 It is not run at install or run time; its output is committed (MIT licence, see NOTICE.md).
 """
