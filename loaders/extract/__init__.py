@@ -15,6 +15,9 @@ from geokg.loaders.extract.text import read_article
 from geokg.loaders.extract.timex import Clock, parse_published
 
 EVIDENCE_ROLES = ("name", "nominal", "affiliation")
+# The parser needs about 1 GB per 100,000 characters and ~1 s per 6,000 words: a longer text (no news
+# article is) keeps the rules' facts alone.
+MAX_PARSED_CHARS = 200_000
 INSTITUTIONS = ("State", "Organization", "Media", "Alliance", "PoliticalParty", "ArmedGroup")
 
 
@@ -46,6 +49,7 @@ def extract(text: str, name: str, is_html: bool = False) -> dict:
         claim = attributor.claim(sentence)
         if claim:
             out.add_claim(claim, sentence, here, clock)
+    _add_parsed_facts(article, by_sentence, out, clock)
     for m in mentions:
         if m.actor and m.role in EVIDENCE_ROLES and not m.locative:
             out.use(m.actor)
@@ -53,6 +57,27 @@ def extract(text: str, name: str, is_html: bool = False) -> dict:
     if article.body.strip() and not looks_english(article.body):
         doc["warnings"] = ["the text does not look like English; geokg's extraction rules are for English news"]
     return doc
+
+
+def _add_parsed_facts(article, by_sentence, out, clock):
+    """The parse-based layer (clauses.py), after the rules: only facts the rules did not find."""
+    if len(article.body) > MAX_PARSED_CHARS or not any(len(ms) > 1 for ms in by_sentence.values()):
+        return
+    # Imported here: spaCy loads only when an article is extracted, never for other commands.
+    from geokg.loaders.extract import clauses
+    from geokg.loaders.extract.parser import parse
+
+    doc = parse(article.body)
+    for sentence in article.sentences:
+        here = by_sentence.get(sentence.index, [])
+        if len(here) < 2:
+            continue
+        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for fact in clauses.facts_in(span, here):
+            if not out.has(fact, sentence):
+                out.add_fact(fact, sentence, clock.fact_time(sentence, here, fact))
 
 
 _ENGLISH = frozenset("the of and to in a is that for on with as was by said it from at his has have are were".split())
@@ -87,6 +112,18 @@ class _Output:
         item["confidence"] = round(max(item.get("confidence", 0), confidence), 2)
         if cameo:
             item.setdefault("cameo", cameo)
+
+    def has(self, fact, sentence) -> bool:
+        """True when a fact with the same predicate and actors, or an event of the same type with a shared
+        participant in the same sentence, is already there."""
+        if fact.kind == "relation":
+            actors = {a.key for a in fact.subject} | {o[1] if isinstance(o, tuple) else o.key for o in fact.objects}
+            return any(item["predicate"] == fact.label and {item["subject"], *(
+                item["object"] if isinstance(item["object"], list) else [item["object"]])} == actors
+                for item in self.relations.values())
+        participants = {a.key for a in fact.subject}
+        return any(item["type"] == fact.label and participants & set(item["participants"])
+                   and item.get("sentence") == sentence.text for item in self.events.values())
 
     def add_fact(self, fact, sentence, when):
         if fact.kind == "relation":
