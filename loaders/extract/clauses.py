@@ -8,10 +8,11 @@ the actor mentions already found, matched to tokens by character offsets.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from geokg.loaders.extract.lexicon import NounTrigger, noun_trigger, resolve
-from geokg.loaders.extract.patterns import Fact
+from geokg.loaders.extract.patterns import TITLES, Fact, _role_fact
 
 CONFIDENCE = 0.6
 SYMMETRIC = {"alliedWith", "hostileTo", "reconciledWith"}
@@ -223,6 +224,40 @@ def _backed(token, index) -> list[Fact]:
             for a in backer for b in backed if a is not b]
 
 
+# A post as the text writes it: modifiers, the title, and what the post is for ("special envoy on Yemen").
+_POST = rf"(?P<t>(?:[\w-]+ ){{0,3}}?(?:{TITLES}))(?: (?:on|to|for) [^,()]{{1,40}}?)?"
+_POSSESSIVE = re.compile(rf"^(?:'s|’s) {_POST},? ?$", re.I)
+_OF = re.compile(rf"^, (?:the |a |an )?{_POST} of (?:the )?$", re.I)
+_APPOSED = re.compile(r"^, (?:the |a |an )?$", re.I)
+_ROLE_ORGS = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
+
+
+def _roles(tokens, index) -> list[Fact]:
+    """A person's post named next to the name: "Chile's foreign minister Ana Ruiz", "the UN's envoy on Yemen,
+    Omar Haddad", "Ana Ruiz, Chile's foreign minister," and "Ana Ruiz, the head of the Chilean navy"."""
+    text, start, end = tokens.doc.text, tokens.start_char, tokens.end_char
+    here = [m for m in index.mentions if start <= m.start < end]
+    out = []
+    for k, m in enumerate(here):
+        if m.role not in ("name", "nominal") or m.actor.type not in _ROLE_ORGS:
+            continue
+        before = here[k - 1] if k else None
+        # "Chile's foreign minister Ana Ruiz", "the UN's envoy on Yemen, Omar Haddad": the next person named.
+        person = next((n for n in here[k + 1:] if n.actor.type == "Person"), None)
+        post = _POSSESSIVE.match(text[m.end:person.start]) if person else None
+        if post is None and before is not None and before.actor.type == "Person":
+            person = before
+            between = text[before.end:m.start]
+            # "Ana Ruiz, Chile's foreign minister": the post follows the state's name.
+            post = _APPOSED.match(between) and _POSSESSIVE.match(text[m.end:m.end + 80].split(",")[0] + ",")
+            # "the leader of the Mozambique National Resistance": a name that goes on is not the state's.
+            if not post and not re.match(r" [A-Z]", text[m.end:m.end + 2]):
+                post = _OF.match(between)
+        if post:
+            out.append(_role_fact([person.actor], [m.actor], post["t"]))
+    return out
+
+
 def facts_in(tokens, mentions) -> list[Fact]:
     """The facts of a run of parsed tokens (a sentence's span of the body's Doc), given the mentions in it."""
     index = _Index(mentions)
@@ -233,4 +268,4 @@ def facts_in(tokens, mentions) -> list[Fact]:
         elif token.pos_ in ("NOUN", "PROPN"):
             out += _noun_facts(token, index)
         out += _backed(token, index)
-    return out
+    return out + _roles(tokens, index)

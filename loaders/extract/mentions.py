@@ -14,7 +14,7 @@ TITLE_WORDS = frozenset("""president prime minister foreign defence defense inte
 secretary general secretary-general speaker spokesman spokeswoman spokesperson official adviser advisor leader
 chief head commander king queen emir sheikh crown prince princess ayatollah senator governor mayor chancellor
 chairman chairwoman director diplomat negotiator representative deputy vice supreme lt gen col maj capt
-lieutenant colonel major captain mr mrs ms dr sir""".split())
+lieutenant colonel major captain mr mrs ms dr sir pm commissioner""".split())
 LEADER_ROLES = ("president", "prime minister", "king", "queen", "emir", "leader", "supreme leader", "chief", "head",
                 "chairman", "chairwoman", "secretary general", "secretary-general", "speaker", "chancellor",
                 "director", "commander")
@@ -59,6 +59,8 @@ GROUP_PHRASE = re.compile(r"\b([A-Z][a-z]+) (militias?|rebels|militants|insurgen
 GROUP_CUE = re.compile(r"militia|rebels|militants|insurgents|fighters")
 BACKED = re.compile(r"\b([A-Z][\w]+)-(backed|sponsored|supported|funded) (militants|militias|militia|rebels|fighters|forces|"
                     r"groups|proxies)\b")
+# A name with its short form in brackets: "the Popular Front (PF)", "the National Resistance (Renamo)".
+ACRONYM = re.compile(r"\b((?:[A-Z][\w'’-]+ (?:(?:of|for|and|the) )?)+[A-Z][\w'’-]+) \(([A-Z][A-Za-z]{1,11})\)")
 
 
 _NON_WORD = re.compile(r"[^\w]+")
@@ -121,6 +123,26 @@ class MentionFinder:
         self.surnames: dict[str, Actor] = {}
         self.mentions: list[Mention] = []
         self.descriptive: set[str] = set()
+        self.acronyms: dict[str, tuple[str, str]] = {}
+        self._acronyms()
+
+    def _acronyms(self) -> None:
+        """Short forms the text introduces in brackets; the short form may also come before its introduction.
+        The brackets must hold a short form of the name (its words' initials are among its letters): "John
+        Smith (Labour)" gives none."""
+        for match in ACRONYM.finditer(self.body):
+            short = match.group(2)
+            if (norm(short),) in self.g.forms or norm(short) in COMMON:
+                continue
+            words = match.group(1).split()
+            letters = set(short.lower())
+            for k in range(len(words) - 1):
+                caps = [w for w in words[k:] if w[:1].isupper()]
+                if words[k][:1].isupper() and words[k].lower() != "the" and len(caps) >= 2 \
+                        and all(w[0].lower() in letters for w in caps):
+                    long = " ".join(words[k:])
+                    self.acronyms.setdefault(norm(short), (long, ORG_WORDS.get(norm(words[-1]), "Organization")))
+                    break
 
     def actor(self, name: str, typ: str, code: str = "", position: int = 0) -> Actor:
         key = _KEYS.get(name)
@@ -231,7 +253,12 @@ class MentionFinder:
         locative = locative or bool(AFTER_PLACE.search(self.body, max(0, start - 60), start))
         if entry.kind == "person" and keys[i] in self.g.first_names and n == 1:
             return None
-        actor = self.actor(entry.name, entry.type, entry.code, start)
+        short = re.match(r" \(([A-Z][A-Za-z]{1,11})\)", self.body[end:end + 16])
+        known = self.acronyms.get(norm(short.group(1))) if short and entry.type not in ("State", "Person") else None
+        if known and known[0].endswith(text):
+            actor = self.actor(known[0], known[1], position=start)
+        else:
+            actor = self.actor(entry.name, entry.type, entry.code, start)
         if entry.type == "Person":
             self.surnames.setdefault(keys[i + n - 1], actor)
         role = form.role
@@ -335,6 +362,17 @@ class MentionFinder:
         before = self.body[max(0, start - 80):start]
         after = self.body[end:end + 80]
         typ = self._type(words, lows, before, after)
+        short = re.match(r" \(([A-Z][A-Za-z]{1,11})\)", after)
+        known = self.acronyms.get(lows[0] if n == 1 else norm(short.group(1)) if short else "")
+        if known and text.endswith(" " + known[0]):
+            # A sentence's first word runs into the name: "The Popular Front (PF)".
+            start, text = end - len(known[0]), known[0]
+        if known and (n == 1 or known[0].endswith(text)):
+            # The name and its bracketed short form are one actor, wherever either appears.
+            actor = self.actor(known[0], known[1], position=start)
+            actor.evidence = True
+            actor.add_form(text, named=True)
+            return n, Mention(start, end, text, actor, "name", 0)
         if typ is None:
             return n, None
         if typ == "Person" and n == 1:
