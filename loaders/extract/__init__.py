@@ -38,7 +38,7 @@ def extract(text: str, name: str, is_html: bool = False) -> dict:
 
     out = _Output(article, published)
     clock = Clock(article.body, published)
-    attributor = Attributor(article.body, mentions, by_sentence)
+    attributor = Attributor(article.body, mentions, by_sentence, parsed=len(article.body) <= MAX_PARSED_CHARS)
     for sentence in article.sentences:
         here = by_sentence.get(sentence.index, [])
         quoted = sentence.text.startswith(("\"", "“"))
@@ -46,8 +46,7 @@ def extract(text: str, name: str, is_html: bool = False) -> dict:
         # Each fact takes the time expression attached to its own words (timex.Clock).
         for fact in facts:
             out.add_fact(fact, sentence, clock.fact_time(sentence, here, fact))
-        claim = attributor.claim(sentence)
-        if claim:
+        for claim in attributor.claims(sentence):
             out.add_claim(claim, sentence, here, clock)
     _add_parsed_facts(article, by_sentence, out, clock)
     for m in mentions:
@@ -163,6 +162,11 @@ class _Output:
         self._provenance(item, sentence, fact.confidence, fact.cameo)
 
     def add_claim(self, claim, sentence, here, clock=None):
+        if claim.continues and self.claims:
+            # A quote running on into the next sentence is the same claim (gold conventions).
+            last = self.claims[-1]
+            last["content"] = last["content"] + ("" if last["content"][-1:] in ".!?" else ".") + " " + claim.content
+            return
         item = {
             "claimant": None,
             "channel": None,

@@ -28,6 +28,16 @@ BELIEVED_CUE = re.compile(r"(?:believed|thought|understood|said|reported|alleged
 ACCORDING = re.compile(r",?\s*according to (?P<src>[^,.]+)[,.]?")
 PRONOUN = re.compile(r"^(?:he|she)$", re.I)
 STATE_AGENCY = re.compile(r"\b(?:state|official|government) (?:news agency|media|television|tv)\b", re.I)
+# English verbs of saying and stance that take a clause or a quote as their complement; the parse, not this
+# list, decides whether a given use of one reports a claim.
+SPEECH_LEMMAS = frozenset("""say tell add state warn insist declare explain note write announce claim argue stress
+    confirm acknowledge report describe call urge accuse deny tweet post pledge term allege assert reiterate
+    emphasise emphasize maintain suggest predict vow promise caution complain admit reply respond believe""".split())
+TITLES = frozenset("""president minister leader premier chancellor king queen prince spokesman spokeswoman
+    spokesperson envoy ambassador secretary chief commander chairman chair head governor mayor""".split())
+# The verb a parse-found claim is filed under: the forms add_claim reads as a plain statement.
+PLAIN = {"say": "said", "announce": "announced", "state": "stated"}
+WHOLE_QUOTE = re.compile(r"^\s*[\"“](?P<q>[^\"”“]{12,})[\"”]?\s*$")
 
 
 @dataclass
@@ -43,17 +53,22 @@ class ClaimFact:
     hedge: str | None = None
     verb: str | None = None
     confidence: float = 0.7
+    nested: bool = False
+    continues: bool = False
 
 
 class Attributor:
     """Reads claims sentence by sentence, remembering who spoke last for "he said"."""
 
-    def __init__(self, body: str, mentions, by_sentence):
+    def __init__(self, body: str, mentions, by_sentence, parsed: bool = True):
         self.body = body
+        # Off for a text too long to parse (extract's MAX_PARSED_CHARS): the rules' claims alone.
+        self.parsed = parsed
         self.mentions = mentions
         self.starts = [m.start for m in mentions]
         self.by_sentence = by_sentence
         self.last: ClaimFact | None = None
+        self.last_index: int | None = None
 
     def in_span(self, sentence, span_start: int, span_end: int):
         """The mentions inside a part of the sentence (offsets into the sentence's raw text)."""
@@ -113,6 +128,170 @@ class Attributor:
             return found[0].actor, None
         words = re.sub(r"^(?:the|its|their|his|her)\s+", "", text[span[0]:span[1]].strip(" ,."), flags=re.I)
         return None, (words or None)
+
+    def claims(self, sentence) -> list[ClaimFact]:
+        """Every claim in a sentence: the rules' one, then those only the parse finds (another speaker in
+        the same sentence, an inverted or nested attribution, a stance verb the rules do not know)."""
+        found = self.claim(sentence)
+        out = [found] if found else []
+        text = re.sub(r"\s", " ", self.body[sentence.start:sentence.end])
+        parsed = self._parsed(sentence, text)
+        for fact in parsed:
+            rule = next((other for other in out if _overlap(fact, other) >= 0.5), None)
+            if rule is None:
+                out.append(fact)
+            elif fact.nested and not rule.nested:
+                # The rules read the reporter of a cited source as its claimant.
+                out[out.index(rule)] = fact
+            elif _same_source(fact, rule):
+                # Two speakers in one sentence: the rules' reading runs on into the second one's words.
+                if len(parsed) > 1 and _jaccard(fact, rule) < 0.5:
+                    rule.content = fact.content
+            elif _jaccard(fact, rule) < 0.5:
+                out.append(fact)
+        if not out:
+            carried = self._carried(sentence, text)
+            out = [carried] if carried else []
+        if out and (out[-1].claimants or out[-1].anonymous):
+            self.last = out[-1]
+        if out:
+            self.last_index = sentence.index
+        return out
+
+    def _carried(self, sentence, text):
+        """A sentence that is all quote, right after an attributed one, is the same speaker still talking."""
+        m = WHOLE_QUOTE.match(text)
+        if not m or self.last is None or self.last_index != sentence.index - 1 or not self.last.direct_quote:
+            return None
+        return ClaimFact(_clean(m["q"]), True, list(self.last.claimants), self.last.anonymous,
+                         self.last.channel, self.last.channel_name, verb=None, confidence=0.6, continues=True)
+
+    def _parsed(self, sentence, text):
+        """Claims read from the dependency parse: a speech or stance verb whose complement is a clause."""
+        if not self.parsed or len(text) > 2000 or not any(m.actor for m in self.by_sentence.get(sentence.index, [])):
+            return []
+        # Imported here: spaCy loads only when an article is extracted.
+        from geokg.loaders.extract.parser import parse
+
+        doc = parse(text)
+        out = []
+        for verb in doc:
+            if verb.lemma_.lower() not in SPEECH_LEMMAS or verb.pos_ not in ("VERB", "AUX"):
+                continue
+            complement = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None) \
+                or _predicative(verb)
+            if complement is None and verb.dep_ == "ROOT":
+                fact = self._trailing(sentence, text, doc, verb)
+                if fact:
+                    out.append(fact)
+                continue
+            if complement is None or any(c.dep_ == "neg" for c in verb.children):
+                continue
+            # "X said, ..., that Y": a complement that is itself an attribution is read at its own verb.
+            if complement.lemma_.lower() in SPEECH_LEMMAS and _subject(complement) is not None:
+                continue
+            fact = self._from_verb(sentence, text, verb, complement)
+            if fact:
+                out.append(fact)
+        return out
+
+    def _trailing(self, sentence, text, doc, verb):
+        """"Y did Z, X reported" parsed without a complement: the words before the reporter's comma are what
+        was reported; a speech verb opening them names the claimant, and the reporter is then its channel."""
+        subject = _subject(verb)
+        if subject is None or not all(t.is_punct for t in doc[verb.i + 1:]):
+            return None
+        start = subject.left_edge
+        if start.i == 0 or doc[start.i - 1].text != ",":
+            return None
+        reported = text[:doc[start.i - 1].idx].strip()
+        if len(reported) < 12:
+            return None
+        span = (start.idx, subject.right_edge.idx + len(subject.right_edge))
+        reporters, anon, extra = self.who(sentence, text, span, span[0])
+        media = [m.actor for m in self.in_span(sentence, *span) if m.actor and m.actor.type == "Media"]
+        inner = next((t for t in doc[:start.i - 1] if t.lemma_.lower() in SPEECH_LEMMAS and t.pos_ == "VERB"
+                      and t.i > 0), None)
+        if inner is not None and (media or extra):
+            first = doc[0:inner.i]
+            claimants, inner_anon, _ = self.who(sentence, text, (0, first[-1].idx + len(first[-1])), 0)
+            if claimants or inner_anon:
+                lemma = inner.lemma_.lower()
+                return ClaimFact(_clean(text[inner.idx:doc[start.i - 1].idx]), False, claimants, inner_anon,
+                                 (media or extra)[0], verb=PLAIN.get(lemma, lemma), confidence=0.55, nested=True)
+        if not reporters and not anon:
+            return None
+        channel = media[0] if media else None
+        return ClaimFact(_clean(reported), False, reporters, anon, channel, verb="reported", confidence=0.55)
+
+    def _from_verb(self, sentence, text, verb, complement):
+        subject = _subject(verb)
+        # "X said A and warned that B": the second verb shares the first one's subject, also when the parser
+        # hangs it on the end of A.
+        if subject is None and verb.dep_ == "conj":
+            subject = _subject(verb.head)
+            if verb.head.dep_ == "ccomp" and verb.head.head.lemma_.lower() in SPEECH_LEMMAS:
+                subject = _subject(verb.head.head)
+        # "X struck Y, saying that Z": a participle of saying speaks for the subject of the clause it hangs on.
+        if subject is None and verb.dep_ == "advcl" and verb.tag_ == "VBG":
+            subject = _subject(verb.head)
+        # "the West, which believes Z": the relative pronoun stands for the noun the clause describes.
+        if subject is not None and subject.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
+            subject = verb.head
+        if subject is None:
+            return None
+        # The subject's own words: a relative clause or apposition after it names others.
+        last = subject
+        for right in subject.rights:
+            if right.dep_ not in ("prep", "compound", "flat"):
+                break
+            last = right.right_edge
+        span = (subject.left_edge.idx, last.idx + len(last))
+        claimants, anon, extra = self.who(sentence, text, span, span[0])
+        if not claimants and not anon and subject.lemma_.lower() in TITLES:
+            # "said the president": an office-holder named only by title is the person last named.
+            person = self._last_person(sentence.start + span[0])
+            claimants = [person] if person else []
+        channel, channel_name = (extra[0] if extra else None), None
+        nested = False
+        # "the agency reported, citing officials": the cited source claims, the reporter is the channel.
+        citing = next((c for c in verb.children if c.dep_ == "advcl" and c.lemma_.lower() == "cite"), None)
+        cited = next((c for c in citing.children if c.dep_ == "dobj"), None) if citing is not None else None
+        if cited is not None:
+            cited_span = (cited.left_edge.idx, cited.right_edge.idx + len(cited.right_edge))
+            inner, inner_anon, _ = self.who(sentence, text, cited_span, cited_span[0])
+            if inner or inner_anon:
+                channel, channel_name = self.channel(sentence, text, span)
+                claimants, anon, nested = inner, inner_anon, True
+        if not claimants and not anon:
+            return None
+        # "X told Reuters that ...": the listener of tell is the channel, never a claimant.
+        listener = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
+        if verb.lemma_.lower() == "tell" and listener is not None and channel is None and channel_name is None:
+            channel, channel_name = self.channel(sentence, text, (listener.left_edge.idx,
+                                                                  listener.right_edge.idx + len(listener.right_edge)))
+        # "X announced/said Y did Z, Q reported": the outer reporter of a reported attribution is its channel.
+        outer = verb.head if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in SPEECH_LEMMAS else None
+        if outer is not None and channel is None and channel_name is None:
+            outer_subject = _subject(outer)
+            if outer_subject is not None:
+                channel, channel_name = self.channel(sentence, text, (
+                    outer_subject.left_edge.idx, outer_subject.right_edge.idx + len(outer_subject.right_edge)))
+                nested = True
+        words = _complement_words(verb, complement)
+        if not words:
+            return None
+        content = _clean(text[words[0].idx:words[-1].idx + len(words[-1])])
+        if len(content) < 12:
+            return None
+        quoted = _inside_quote(text, words[0].idx, words[-1].idx)
+        if complement.dep_ != "ccomp":
+            content = _clean(f"{verb.text} {content}")
+        lemma = verb.lemma_.lower()
+        hedge = HEDGES.search(text)
+        return ClaimFact(content, quoted, claimants, anon, channel, channel_name,
+                         hedge=hedge.group(1) if hedge else ("accused" if lemma == "accuse" else None),
+                         verb=PLAIN.get(lemma, lemma), confidence=0.6, nested=nested)
 
     def claim(self, sentence) -> ClaimFact | None:
         """The claim a sentence makes, if any."""
@@ -221,6 +400,70 @@ class Attributor:
         found = [m.actor for m in self.in_span(sentence, 0, limit) if m.actor and not m.locative
                  and m.actor.type in ("State", "Organization", "ArmedGroup", "PoliticalParty", "Person")]
         return list(dict.fromkeys(found))
+
+
+def _subject(verb):
+    """The verb's subject; of two (a misparse of "Y did Z, X said"), the one nearest the verb."""
+    found = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return min(found, key=lambda c: abs(verb.i - c.i)) if found else None
+
+
+def _predicative(verb):
+    """"describe X as Y", "call X Y", "term X Y": the object with what it is called stands for a complement."""
+    if verb.lemma_.lower() not in ("describe", "call", "term", "brand", "label", "dismiss"):
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return None
+    named = next((c for c in verb.children if c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as"), None) \
+        or next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    return obj if named is not None else None
+
+
+def _complement_words(verb, complement):
+    """The tokens of what was said: the complement's subtree without its "that" and without a speech verb
+    coordinated into it ("warned that A and urged B"); for "call X Y", the object through what it is called."""
+    if complement.dep_ == "dobj":
+        last = max(t.i for c in verb.children if c.i >= complement.i and not c.is_punct for t in c.subtree)
+        return [t for t in verb.doc[complement.left_edge.i:last + 1]]
+    if complement.dep_ == "xcomp" and complement.i > verb.i:
+        # "urged Ecuador to withdraw": whom the verb addresses belongs to what was said.
+        return [t for t in verb.doc[verb.i + 1:complement.right_edge.i + 1]]
+    cut = set()
+    for c in complement.children:
+        if c.dep_ == "conj" and c.lemma_.lower() in SPEECH_LEMMAS:
+            cut |= {t.i for t in c.subtree}
+            cut |= {t.i for t in complement.children if t.dep_ == "cc" and t.i < c.i}
+    words = [t for t in complement.subtree if t.i not in cut
+             and not (t.dep_ == "mark" and t.i == complement.left_edge.i)]
+    while words and words[-1].is_punct:
+        words.pop()
+    return words
+
+
+def _inside_quote(text, start, end):
+    """True when a stretch of the sentence lies between an opening and a closing quotation mark."""
+    opened = text[:start].count('"') % 2 == 1 or text[:start].count("“") > text[:start].count("”")
+    return opened and ('"' in text[end:] or "”" in text[end:])
+
+
+def _words(fact: ClaimFact) -> set:
+    return set(re.findall(r"\w+", fact.content.lower()))
+
+
+def _overlap(a: ClaimFact, b: ClaimFact) -> float:
+    """How much of the shorter content the other holds: 1 when one claim's words lie inside the other's."""
+    wa, wb = _words(a), _words(b)
+    return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
+
+
+def _jaccard(a: ClaimFact, b: ClaimFact) -> float:
+    wa, wb = _words(a), _words(b)
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
+def _same_source(a: ClaimFact, b: ClaimFact) -> bool:
+    return {x.key for x in a.claimants} == {x.key for x in b.claimants} and a.anonymous == b.anonymous
 
 
 def _clean(text: str) -> str:

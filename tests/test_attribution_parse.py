@@ -1,0 +1,103 @@
+"""Attribution on the parse (attribution.py): one sentence written for each construction, read through extract()."""
+
+from geokg.loaders.extract import extract
+
+HEADER = "Test article\nSource: https://example.org/t\nPublished: 2021-03-10\n\n"
+
+
+def claims(body: str) -> list[tuple]:
+    """(claimant, channel, content, direct_quote) of every claim extract() finds in the text."""
+    doc = extract(HEADER + body + "\n", "t.txt")
+    return [(c["claimant"], c["channel"], c["content"], c["direct_quote"]) for c in doc["claims"]]
+
+
+def test_two_speakers_in_one_sentence_are_two_claims():
+    found = claims("Kenyan President William Ruto said the talks would resume, and Ethiopian Prime Minister "
+                   "Abiy Ahmed warned that the border would stay closed.")
+    assert ("William Ruto", None, "the talks would resume", False) in found
+    assert ("Abiy Ahmed", None, "the border would stay closed", False) in found
+
+
+def test_one_speaker_with_two_stance_verbs_makes_two_claims():
+    found = claims("Peru warned that the border would close and urged Ecuador to withdraw its troops.")
+    assert ("Peru", None, "the border would close", False) in found
+    assert ("Peru", None, "urged Ecuador to withdraw its troops", False) in found
+
+
+def test_accusation_and_denial_in_one_sentence():
+    found = claims("Brazil accused Venezuela of massing troops on the border, while Venezuela denied that it had "
+                   "sent any soldiers.")
+    assert [c[0] for c in found] == ["Brazil", "Venezuela"]
+    assert found[1][2] == "it had sent any soldiers"
+
+
+def test_inverted_quote_with_a_title_is_the_person_last_named():
+    found = claims('Chilean President Gabriel Boric met the press on Monday. "Free elections must be the norm '
+                   'across the region," said the Chilean president, who has disputed earlier results.')
+    assert found == [("Gabriel Boric", None, "Free elections must be the norm across the region", True)]
+
+
+def test_speaker_carried_into_the_quote_that_follows_is_one_claim():
+    found = claims('"We will not retreat," Ecuadorian President Daniel Noboa said on Tuesday. '
+                   '"Our soldiers will hold every post."')
+    assert found == [("Daniel Noboa", None, "We will not retreat. Our soldiers will hold every post", True)]
+
+
+def test_a_quote_after_unattributed_narration_is_not_carried():
+    found = claims('Ecuadorian President Daniel Noboa said on Tuesday that the army was ready. The army moved '
+                   'north. "Our soldiers will hold every post."')
+    assert all(c[2] != "Our soldiers will hold every post" for c in found)
+
+
+def test_listener_of_tell_is_the_channel():
+    found = claims("Chilean Foreign Minister Alberto van Klaveren told reporters that Chile would recall its "
+                   "ambassador from Caracas.")
+    assert found == [("Alberto van Klaveren", "reporters", "Chile would recall its ambassador from Caracas", False)]
+
+
+def test_nested_source_citing_is_the_claimant_and_the_reporter_the_channel():
+    found = claims("The Kenyan broadcaster KBC, citing the African Union, reported that Ethiopian troops had "
+                   "crossed the border.")
+    assert [(c[0], c[2]) for c in found] == [("African Union", "Ethiopian troops had crossed the border")]
+    assert found[0][1] and "broadcaster" in found[0][1]
+
+
+def test_trailing_reporter_of_a_reported_call_is_its_channel():
+    found = claims("Egypt, which brokered the ceasefire, called on all sides to respect the truce, "
+                   "Egypt's Al-Qahera News reported.")
+    assert found == [("Egypt", "Al-Qahera News", "called on all sides to respect the truce", False)]
+
+
+def test_a_participle_of_saying_speaks_for_the_subject_of_its_clause():
+    found = claims("Peru closed the border on Monday, saying that Ecuadorian troops had crossed it.")
+    assert found == [("Peru", None, "Ecuadorian troops had crossed it", False)]
+
+
+def test_a_relative_pronoun_speaks_for_the_noun_it_describes():
+    found = claims("The talks worried Brazil, which believes Venezuela has been arming rebel groups.")
+    assert found == [("Brazil", None, "Venezuela has been arming rebel groups", False)]
+
+
+def test_describe_as_is_a_stance_claim():
+    found = claims("Bolivia described the expulsion of its diplomats as a hostile act.")
+    assert found == [("Bolivia", None, "described the expulsion of its diplomats as a hostile act", False)]
+
+
+def test_according_to_any_source_is_kept():
+    found = claims("Chile and Peru restored ties in March, according to Reuters.")
+    assert found == [("Reuters", "Reuters", "Chile and Peru restored ties in March", False)]
+
+
+def test_a_verb_without_a_complement_is_no_claim():
+    assert claims("Peru called Ecuador on Monday.") == []
+    assert claims("Ruritania did not say that the talks had failed.") == []
+
+
+def test_a_state_statement_found_on_the_parse_is_a_statement_event_with_its_date():
+    doc = extract(HEADER + "On Monday, Kenyan President William Ruto said the talks would resume, and Peru "
+                  "said on Tuesday that its envoy would attend.\n", "t.txt")
+    assert ("Peru", None, "its envoy would attend", False) in [
+        (c["claimant"], c["channel"], c["content"], c["direct_quote"]) for c in doc["claims"]]
+    statements = [e for e in doc["events"] if e["type"] == "Statement"]
+    assert [e["participants"] for e in statements] == [["Peru"]]
+    assert statements[0].get("date") == "2021-03-09"
