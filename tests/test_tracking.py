@@ -71,3 +71,12 @@ def test_abbreviated_and_two_word_titles_are_not_part_of_a_name():
     doc = run("PM Narendra Modi replied on Monday. India summoned Canadian High Commissioner Cameron MacKay.")
     assert actor(doc, "Narendra Modi") is not None
     assert actor(doc, "Cameron MacKay") is not None
+
+
+def test_a_party_named_with_party_is_its_first_word_alone_afterwards():
+    doc = run("The ruling Zarina Party won the vote on Sunday. Critics of the Zarina government protested. "
+              "Rivals of the Marxist Zarina government left.")
+    party = actor(doc, "Zarina Party")
+    assert party is not None and "Zarina" in [party["name"], *party["aliases"]]
+    assert party["aliases"].count("Zarina") + (party["name"] == "Zarina") == 1
+    assert actor(doc, "Marxist Zarina") is None

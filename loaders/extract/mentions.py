@@ -364,10 +364,13 @@ class MentionFinder:
         typ = self._type(words, lows, before, after)
         short = re.match(r" \(([A-Z][A-Za-z]{1,11})\)", after)
         known = self.acronyms.get(lows[0] if n == 1 else norm(short.group(1)) if short else "")
+        if not known and n > 1 and lows[-1] in self.acronyms and toks[j - 1][0] > start:
+            # "the Marxist Frelimo government": a capitalised word before a known short form describes it.
+            known, start, text = self.acronyms[lows[-1]], toks[j - 1][0], words[-1]
         if known and text.endswith(" " + known[0]):
             # A sentence's first word runs into the name: "The Popular Front (PF)".
             start, text = end - len(known[0]), known[0]
-        if known and (n == 1 or known[0].endswith(text)):
+        if known and (n == 1 or known[0].endswith(text) or text == words[-1]):
             # The name and its bracketed short form are one actor, wherever either appears.
             actor = self.actor(known[0], known[1], position=start)
             actor.evidence = True
@@ -381,6 +384,9 @@ class MentionFinder:
                 return n, None
         else:
             actor = self.actor(text, typ, position=start)
+            if typ == "PoliticalParty" and n == 2 and lows[0] not in COMMON and (lows[0],) not in self.g.forms:
+                # "the Frelimo Party" is "Frelimo" from then on.
+                self.acronyms.setdefault(lows[0], (text, typ))
         actor.evidence = True
         actor.add_form(text, named=n > 1 or typ != "Person")
         return n, Mention(start, end, text, actor, "name", 0)
