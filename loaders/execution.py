@@ -10,7 +10,7 @@ import re
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from geokg.loaders.errors import GeokgError
+from geokg.loaders.errors import GeokgError, StoreError
 from geokg.loaders.querytext import names_dataset, query_kind
 
 DATASET_FORMATS = {"nquads": "N_QUADS", "trig": "TRIG"}
@@ -113,6 +113,17 @@ def execute(store, request):
         return "graph", ["s", "p", "o"], [[_encode(t.subject), _encode(t.predicate), _encode(t.object)]
                                           for t in triples], truncated
     return "graph", [], _write_graph(triples, fmt, truncated, cap), truncated
+
+
+def engine_error(exc: Exception) -> GeokgError:
+    """What an exception from running a request means to a client: the query's fault (4xx) or the store's (500)."""
+    if isinstance(exc, GeokgError):
+        return exc
+    if isinstance(exc, SyntaxError):
+        return StoreError(f"SPARQL syntax error: {exc}", 400, "Bad query")
+    if isinstance(exc, (RuntimeError, ValueError)):
+        return StoreError(str(exc), 400, "Bad query")
+    return StoreError(f"the store failed to answer: {exc}", 500, "Store error")
 
 
 def _results_format(fmt):

@@ -317,11 +317,15 @@ class WorkerPool:
                 self._publish(self._call_writer({"op": "snapshot"}, "snapshot")[1])
                 self.dirty = False
 
-    def _call_writer(self, message: dict, what: str):
+    def _ensure_writer(self) -> _Process:
+        """The live writer, started again (and its first snapshot published) if it died; under write_lock."""
         if self.writer is None or not self.writer.process.is_alive():
             self.writer = None
             self._publish(self._start_writer())
-        writer = self.writer
+        return self.writer
+
+    def _call_writer(self, message: dict, what: str):
+        writer = self._ensure_writer()
         writer.busy_since = time.monotonic()
         try:
             answer = writer.call(message, self.timeout)
@@ -376,7 +380,7 @@ class WorkerPool:
             return self.broken
         if self.writer is None and self.write_lock.acquire(blocking=False):
             try:
-                self._publish(self._start_writer())
+                self._ensure_writer()
             except StoreError as exc:
                 return f"the store cannot be opened for writing: {exc.message}"
             finally:
@@ -433,8 +437,7 @@ class PooledStore:
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update in the writer process; refused updates never reach it."""
-        checked = refuse_fetching_update(sparql, self.service_allow)
-        sparql = sparql if checked is None else checked
+        sparql = refuse_fetching_update(sparql, self.service_allow)
         if sparql.strip():
             self.pool.write({"op": "update", "sparql": sparql, "base_iri": base_iri})
 

@@ -46,7 +46,7 @@ def review_yaml(claims: dict, article: Path, review: Path | None = None) -> str:
         if section in EXAMPLES and line == f"{section}: []":
             # Empty as a bare key, so that uncommenting the example below makes a valid list.
             lines.append(f"{section}:")
-            lines.append(f"# For example (remove the '# ' to use it):")
+            lines.append("# For example (remove the '# ' to use it):")
             lines.extend(f"# {example}" for example in EXAMPLES[section])
         else:
             lines.append(line)

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from geokg.loaders.errors import StoreError
-from geokg.loaders.execution import DATASET_FORMATS, Result, execute
+from geokg.loaders.execution import DATASET_FORMATS, Result, engine_error, execute
 from geokg.loaders.querytext import refuse_fetching_update, refuse_service
 from geokg.loaders.writing import replace_graphs_update, run_update, write_graph
 from geokg.ontology import ONTOLOGY_IRI, ONTOLOGY_PATH, context
@@ -88,17 +88,12 @@ class OxigraphStore:
     def _run(self, request):
         try:
             return execute(self._store, request)
-        except SyntaxError as exc:
-            raise StoreError(f"SPARQL syntax error: {exc}", status=400, title="Bad query") from None
-        except (RuntimeError, ValueError) as exc:
-            raise StoreError(str(exc), status=400, title="Bad query") from None
-        except OSError as exc:
-            raise StoreError(f"the store failed to answer: {exc}") from None
+        except (SyntaxError, RuntimeError, ValueError, OSError) as exc:
+            raise engine_error(exc) from None
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         """A SPARQL Update in one transaction; LOAD and SERVICE are refused before the engine sees them."""
-        checked = refuse_fetching_update(sparql, self.service_allow)
-        sparql = sparql if checked is None else checked
+        sparql = refuse_fetching_update(sparql, self.service_allow)
         if not sparql.strip():
             return
         run_update(self._store, sparql, base_iri)
@@ -113,11 +108,8 @@ class OxigraphStore:
 
     def replace_graphs(self, graphs: dict[str, str]) -> None:
         """Replace named graphs (IRI -> N-Triples) in one transaction: all of them or none."""
-        try:
-            self._store.update(replace_graphs_update(graphs))
-            self.version = uuid.uuid4().hex[:12]
-        except (SyntaxError, OSError) as exc:
-            raise StoreError(f"writing {len(graphs)} graph(s) failed, nothing was changed: {exc}") from None
+        run_update(self._store, replace_graphs_update(graphs))
+        self.version = uuid.uuid4().hex[:12]
 
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""

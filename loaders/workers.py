@@ -13,19 +13,14 @@ import uuid
 import pyoxigraph as ox
 
 from geokg.loaders.errors import GeokgError
-from geokg.loaders.execution import execute
+from geokg.loaders.execution import engine_error, execute
 from geokg.loaders.sandbox import deny_network
 from geokg.loaders.writing import replace_graphs_update, run_update, write_graph
 
 
 def _error(exc) -> tuple:
-    if isinstance(exc, GeokgError):
-        return ("error", exc.status, exc.title, exc.message)
-    if isinstance(exc, SyntaxError):
-        return ("error", 400, "Bad query", f"SPARQL syntax error: {exc}")
-    if isinstance(exc, (RuntimeError, ValueError)):
-        return ("error", 400, "Bad query", str(exc))
-    return ("error", 500, "Store error", f"the store failed to answer: {exc}")
+    error = engine_error(exc)
+    return ("error", error.status, error.title, error.message)
 
 
 def _requests(connection):
