@@ -106,8 +106,7 @@ def write():
 
 
 def _created(location: str | None = None) -> Response:
-    response = Response(status=201)
-    del response.headers["Content-Type"]
+    response = no_content(201)
     if location:
         response.headers["Location"] = location
     return response

@@ -106,9 +106,9 @@ def require_write_token() -> None:
         raise GeokgError("a valid write token is needed: send 'Authorization: Bearer TOKEN'", 401, "Unauthorized")
 
 
-def no_content() -> Response:
-    """A 204, which has no body and so no Content-Type."""
-    response = Response(status=204)
+def no_content(status: int = 204) -> Response:
+    """A response with no body (204, or a 201 that only says where), and so no Content-Type."""
+    response = Response(status=status)
     del response.headers["Content-Type"]
     return response
 
