@@ -75,7 +75,7 @@ def execute(store, request):
     native = store.query(
         request["sparql"],
         base_iri=request.get("base_iri"),
-        use_default_graph_as_union=request["union"] and not defaults and not names_dataset(request["sparql"]),
+        use_default_graph_as_union=request["union"] and not defaults and not request["own_dataset"],
         default_graph=defaults or None,
         named_graphs=named or None,
         substitutions=substitutions or None,
@@ -173,7 +173,9 @@ class Result:
         self._boolean = None
 
     def _run(self, fmt):
+        # Judged here, where the text was just checked (and its tokens are cached), not lexed again in a worker.
         message = {"op": "query", "sparql": self.sparql, "fmt": fmt, "union": self.union, "max_rows": self.max_rows,
+                   "own_dataset": names_dataset(self.sparql),
                    "bindings": {k: _to_cell(v) for k, v in (self.bindings or {}).items()}, **self.options}
         kind, variables, payload, truncated = self.run_request(message)
         self.kind, self.variables, self.truncated = kind, variables, truncated

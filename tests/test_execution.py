@@ -31,7 +31,8 @@ def engine():
 
 
 def run(engine, fmt):
-    return execute(engine, {"op": "query", "sparql": QUERY, "fmt": fmt, "union": False, "max_rows": 100})
+    return execute(engine, {"op": "query", "sparql": QUERY, "fmt": fmt, "union": False, "max_rows": 100,
+                            "own_dataset": False})
 
 
 def test_texts_match_rows_for_every_kind_of_term(engine):

@@ -156,7 +156,7 @@ def test_workers_have_no_network_when_no_service_is_allowed(tmp_path, allow, lis
     try:
         # Straight to a worker, past the query text check: only the sandbox stands in the way.
         message = {"op": "query", "sparql": f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}", "fmt": "rows",
-                   "union": True, "max_rows": 10, "bindings": {}}
+                   "union": True, "max_rows": 10, "bindings": {}, "own_dataset": False}
         with pytest.raises(GeokgError) as caught:
             store.pool.request(message)
         time.sleep(0.3)
