@@ -14,11 +14,10 @@ def facts(text: str) -> list[tuple]:
     """(kind, label, subject names, object names, status) of every fact clauses.py finds in the text."""
     article = read_article(HEADER + text, "t.txt")
     mentions = MentionFinder(gazetteer.load(), article.body).run(article.sentences)
-    doc = parse(article.body)
     out = []
     for sentence in article.sentences:
-        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        for f in clauses.facts_in(span, [m for m in mentions if m.sentence == sentence.index]):
+        here = [m for m in mentions if m.sentence == sentence.index]
+        for f in clauses.facts_in(parse(sentence.text), here, article.body, sentence):
             out.append((f.kind, f.label, tuple(a.name for a in f.subject), tuple(o.name for o in f.objects),
                         f.status))
     return out
@@ -99,3 +98,16 @@ def test_extract_adds_parsed_facts_the_rules_miss_without_repeating_theirs():
     assert parsed["sentence"] == "Bolivia was attacked by Paraguay." and parsed["confidence"] == 0.6
     ruptures = [e for e in doc["events"] if e["type"] == "DiplomaticRupture"]
     assert len(ruptures) == 1
+
+
+def test_offsets_map_a_sentence_with_collapsed_whitespace_back_to_the_body():
+    # A soft-wrapped sentence is parsed as one line; its mentions must still be found at their body offsets.
+    text = "Peru  severed diplomatic   relations with    Ecuador on Monday."
+    article = read_article(HEADER + text, "t.txt")
+    sentence = article.sentences[0]
+    offsets = clauses.body_offsets(article.body, sentence)
+    assert len(offsets) == len(sentence.text) + 1
+    for i, ch in enumerate(sentence.text):
+        assert article.body[offsets[i]] == ch or (ch == " " and article.body[offsets[i]].isspace())
+    assert sentence.text.index("Ecuador") != article.body.index("Ecuador") - sentence.start
+    assert relations(text) == {("Peru", "hostileTo", "Ecuador", None)}

@@ -18,6 +18,8 @@ EVIDENCE_ROLES = ("name", "nominal", "affiliation")
 # The parser needs about 1 GB per 100,000 characters and ~1 s per 6,000 words: a longer text (no news
 # article is) keeps the rules' facts alone.
 MAX_PARSED_CHARS = 200_000
+# A "sentence" longer than this is a list or a table the sentence splitter could not cut; it is not parsed.
+MAX_SENTENCE_CHARS = 2000
 INSTITUTIONS = ("State", "Organization", "Media", "Alliance", "PoliticalParty", "ArmedGroup")
 
 
@@ -38,7 +40,8 @@ def extract(text: str, name: str, is_html: bool = False) -> dict:
 
     out = _Output(article, published)
     clock = Clock(article.body, published)
-    attributor = Attributor(article.body, mentions, by_sentence, parsed=len(article.body) <= MAX_PARSED_CHARS)
+    docs = _parses(article, by_sentence)
+    attributor = Attributor(article.body, mentions, by_sentence, docs)
     for sentence in article.sentences:
         here = by_sentence.get(sentence.index, [])
         quoted = sentence.text.startswith(("\"", "“"))
@@ -48,7 +51,7 @@ def extract(text: str, name: str, is_html: bool = False) -> dict:
             out.add_fact(fact, sentence, clock.fact_time(sentence, here, fact))
         for claim in attributor.claims(sentence):
             out.add_claim(claim, sentence, here, clock)
-    _add_parsed_facts(article, by_sentence, out, clock)
+    _add_parsed_facts(article, by_sentence, docs, out, clock)
     for m in mentions:
         if m.actor and m.role in EVIDENCE_ROLES and not m.locative:
             out.use(m.actor)
@@ -58,23 +61,30 @@ def extract(text: str, name: str, is_html: bool = False) -> dict:
     return doc
 
 
-def _add_parsed_facts(article, by_sentence, out, clock):
-    """The parse-based layer (clauses.py), after the rules: only facts the rules did not find."""
-    if len(article.body) > MAX_PARSED_CHARS or not any(len(ms) > 1 for ms in by_sentence.values()):
-        return
+def _parses(article, by_sentence) -> dict:
+    """One parse per sentence that names an actor, keyed by sentence index, shared by attribution and the
+    parse-based facts; none for a text over MAX_PARSED_CHARS."""
+    if len(article.body) > MAX_PARSED_CHARS:
+        return {}
+    wanted = [s for s in article.sentences if len(s.text) <= MAX_SENTENCE_CHARS
+              and any(m.actor for m in by_sentence.get(s.index, []))]
+    if not wanted:
+        return {}
     # Imported here: spaCy loads only when an article is extracted, never for other commands.
-    from geokg.loaders.extract import clauses
-    from geokg.loaders.extract.parser import parse
+    from geokg.loaders.extract.parser import parse_many
 
-    doc = parse(article.body)
+    return {s.index: doc for s, doc in zip(wanted, parse_many([s.text for s in wanted]))}
+
+
+def _add_parsed_facts(article, by_sentence, docs, out, clock):
+    """The parse-based layer (clauses.py), after the rules: only facts the rules did not find."""
+    from geokg.loaders.extract import clauses
+
     for sentence in article.sentences:
         here = by_sentence.get(sentence.index, [])
-        if len(here) < 2:
+        if len(here) < 2 or sentence.index not in docs:
             continue
-        span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-        if span is None:
-            continue
-        for fact in clauses.facts_in(span, here):
+        for fact in clauses.facts_in(docs[sentence.index], here, article.body, sentence):
             if not out.has(fact, sentence):
                 out.add_fact(fact, sentence, clock.fact_time(sentence, here, fact))
 

@@ -60,10 +60,11 @@ class ClaimFact:
 class Attributor:
     """Reads claims sentence by sentence, remembering who spoke last for "he said"."""
 
-    def __init__(self, body: str, mentions, by_sentence, parsed: bool = True):
+    def __init__(self, body: str, mentions, by_sentence, docs=None):
         self.body = body
-        # Off for a text too long to parse (extract's MAX_PARSED_CHARS): the rules' claims alone.
-        self.parsed = parsed
+        # The parses of the sentences, by index (extract._parses); a sentence without one (a text too long
+        # to parse) has the rules' claims alone.
+        self.docs = docs or {}
         self.mentions = mentions
         self.starts = [m.start for m in mentions]
         self.by_sentence = by_sentence
@@ -168,12 +169,9 @@ class Attributor:
 
     def _parsed(self, sentence, text):
         """Claims read from the dependency parse: a speech or stance verb whose complement is a clause."""
-        if not self.parsed or len(text) > 2000 or not any(m.actor for m in self.by_sentence.get(sentence.index, [])):
+        doc = self.docs.get(sentence.index)
+        if doc is None:
             return []
-        # Imported here: spaCy loads only when an article is extracted.
-        from geokg.loaders.extract.parser import parse
-
-        doc = parse(text)
         out = []
         for verb in doc:
             if verb.lemma_.lower() not in SPEECH_LEMMAS or verb.pos_ not in ("VERB", "AUX"):

@@ -30,23 +30,45 @@ EVIDENCE_ROLES = ("name", "nominal", "affiliation", "demonym")
 
 
 class _Index:
-    """The mentions of the body, looked up by a token's character span."""
+    """The mentions of the body, looked up by a token of the sentence's parse (its text, with whitespace
+    collapsed, is parsed: `offsets` maps its characters back to the body)."""
 
-    def __init__(self, mentions):
+    def __init__(self, mentions, offsets):
         self.mentions = sorted((m for m in mentions if m.actor and not m.locative and m.role in EVIDENCE_ROLES),
                                key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
+        self.offsets = offsets
 
     def at(self, token):
-        i = bisect_right(self.starts, token.idx) - 1
+        position = self.offsets[token.idx]
+        i = bisect_right(self.starts, position) - 1
         while i >= 0:
             m = self.mentions[i]
-            if m.start <= token.idx < m.end:
+            if m.start <= position < m.end:
                 return m
-            if token.idx - m.start > 200:    # no mention is that long: stop looking back
+            if position - m.start > 200:    # no mention is that long: stop looking back
                 break
             i -= 1
         return None
+
+
+def body_offsets(body: str, sentence) -> list[int]:
+    """For each character of sentence.text, its offset in the body: text.py collapses each whitespace run
+    of the body's slice to one space and strips the ends."""
+    offsets = []
+    i, end = sentence.start, sentence.end
+    while i < end and body[i].isspace():
+        i += 1
+    for ch in sentence.text:
+        if ch == " ":
+            offsets.append(i)
+            while i < end and body[i].isspace():
+                i += 1
+        else:
+            offsets.append(i)
+            i += 1
+    offsets.append(i)
+    return offsets
 
 
 def _actors(token, index) -> list:
@@ -232,10 +254,9 @@ _APPOSED = re.compile(r"^, (?:the |a |an )?$", re.I)
 _ROLE_ORGS = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
 
 
-def _roles(tokens, index) -> list[Fact]:
+def _roles(text, start, end, index) -> list[Fact]:
     """A person's post named next to the name: "Chile's foreign minister Ana Ruiz", "the UN's envoy on Yemen,
     Omar Haddad", "Ana Ruiz, Chile's foreign minister," and "Ana Ruiz, the head of the Chilean navy"."""
-    text, start, end = tokens.doc.text, tokens.start_char, tokens.end_char
     here = [m for m in index.mentions if start <= m.start < end]
     out = []
     for k, m in enumerate(here):
@@ -258,14 +279,14 @@ def _roles(tokens, index) -> list[Fact]:
     return out
 
 
-def facts_in(tokens, mentions) -> list[Fact]:
-    """The facts of a run of parsed tokens (a sentence's span of the body's Doc), given the mentions in it."""
-    index = _Index(mentions)
+def facts_in(doc, mentions, body, sentence) -> list[Fact]:
+    """The facts of one sentence, given its parse (of sentence.text) and the mentions in it (body offsets)."""
+    index = _Index(mentions, body_offsets(body, sentence))
     out = []
-    for token in tokens:
+    for token in doc:
         if token.pos_ == "VERB":
             out += _verb_facts(token, index)
         elif token.pos_ in ("NOUN", "PROPN"):
             out += _noun_facts(token, index)
         out += _backed(token, index)
-    return out + _roles(tokens, index)
+    return out + _roles(body, sentence.start, sentence.end, index)

@@ -99,3 +99,9 @@ def load_parser() -> "Language":
 def parse(text: str) -> "Doc":
     """The parsed text: tokens with tags, lemmas, dependencies, sentences and named entities."""
     return load_parser()(text)
+
+
+def parse_many(texts) -> list["Doc"]:
+    """The parses of several texts (an article's sentences), in order; spaCy batches them, which is quicker
+    than one call per text."""
+    return list(load_parser().pipe(texts))
