@@ -214,3 +214,16 @@ def test_sourced_seats_of_government_stand_for_their_state():
         """)
     assert "The Élysée" in forms(found["France"])
     assert "Downing Street" in forms(found["United Kingdom"])
+
+
+
+def test_the_quick_key_agrees_with_the_tokeniser_on_every_row():
+    from geokg.loaders.extract.gazetteer import norm, tokens
+    names = ["AL-QAEDA", "U.S._STATE_DEPARTMENT", "KING_SALMAN'S", "GUINEA-BISSAU", "X"]
+    for line in DATA.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            fields = line.split("\t") + ["", ""]
+            names += [fields[3]] + [a for a in fields[4].split("|") if a]
+    assert len(names) > 20_000
+    for name in names:
+        assert key_of(name) == tuple(norm(t) for _, _, t in tokens(name.replace("_", " "))), name

@@ -102,8 +102,15 @@ def norm(token: str) -> str:
     return token.replace("’", "'").lower().rstrip(".")
 
 
+_PLAIN = re.compile(r"[A-Za-z]+(?:_[A-Za-z]+)*")
+
+
 def key_of(name: str) -> tuple[str, ...]:
     """The lookup key of a gazetteer name or alias written in TABARI form."""
+    if _PLAIN.fullmatch(name):
+        # Letters and underscores only (most of the 30,000 rows): tokens() would give the same words, and
+        # skipping it saves a third of the gazetteer's load time.
+        return tuple(name.lower().split("_"))
     return tuple(norm(t) for _, _, t in tokens(name.replace("_", " ")))
 
 

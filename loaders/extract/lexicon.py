@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -69,15 +69,29 @@ class VerbTrigger:
     event_type: str | None
     map_code: str | None     # the map row that resolved it ('087' for 0871 if no 0871 row)
 
-    @property
+    # Cached on the instance: match_verb tries every trigger of a verb for each clause.
+    @cached_property
     def slots(self) -> tuple[frozenset[str], ...]:
         """The pattern's words as alternatives: one slot per word or phrase, a synset giving its members."""
         return _slots(self.before + " " + self.after)
 
+    @cached_property
+    def _alternatives(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        return tuple(tuple(tuple(alt.split()) for alt in slot) for slot in self.slots)
+
+    @cached_property
+    def particles(self) -> frozenset[str]:
+        """The words of a multi-word verb besides the verb itself ('ask_for' -> {'for'})."""
+        words = self.phrase.split("_")
+        return frozenset(words[1:] if self.phrase.startswith(self.lemma + "_") else words[:-1])
+
     def matches(self, words) -> bool:
         """True when every slot of the pattern has an alternative among `words` (lemmas of the clause)."""
-        have = {_norm(w) for w in words}
-        return all(any(all(part in have for part in alt.split()) for alt in slot) for slot in self.slots)
+        return self.matches_normed({_norm(w) for w in words})
+
+    def matches_normed(self, have: set[str]) -> bool:
+        """matches() for words already passed through _norm."""
+        return all(any(all(part in have for part in alt) for alt in slot) for slot in self._alternatives)
 
 
 @dataclass(frozen=True)
@@ -137,31 +151,50 @@ def _slots(pattern: str) -> tuple[frozenset[str], ...]:
 
 
 @lru_cache(maxsize=None)
-def _verbs():
-    table: dict[str, list[VerbTrigger]] = {}
-    for r in _read("cameo_verbs.tsv"):
+def _verb_rows() -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    """The dictionary's lines by lemma (the first column), kept as text. Triggers are built per lemma on
+    first use (_triggers): an article uses a few hundred of the 15,000 rows, and reading and building them
+    all took half a second at start-up."""
+    rows: dict[str, list[str]] = {}
+    with (DATA / "cameo_verbs.tsv").open(encoding="utf-8") as fh:
+        header = tuple(fh.readline().rstrip("\n").split("\t"))
+        for line in fh:
+            rows.setdefault(line[:line.find("\t")], []).append(line)
+    return header, rows
+
+
+@lru_cache(maxsize=None)
+def _triggers(lemma: str) -> tuple[VerbTrigger, ...]:
+    header, rows = _verb_rows()
+    out = []
+    for line in rows.get(lemma, ()):
+        values = line.rstrip("\n").split("\t")
+        r = dict(zip(header, values + [""] * (len(header) - len(values))))
         row = map_code(r["code"]) if r["code"] != "---" else None
-        trigger = VerbTrigger(
+        out.append(VerbTrigger(
             lemma=r["lemma"], phrase=r["phrase"], before=r["before"], after=r["after"], code=r["code"],
             reverse=r["reverse"] == "1", written_for=r["written_for"] == "1", block=r["block"],
             predicate=row.predicate if row else None, event_type=row.event_type if row else None,
-            map_code=row.code if row else None)
-        table.setdefault(r["lemma"], []).append(trigger)
-    return {k: tuple(v) for k, v in table.items()}
+            map_code=row.code if row else None))
+    return tuple(out)
+
+
+def _verbs() -> dict[str, tuple[VerbTrigger, ...]]:
+    """Every lemma's triggers (for the coverage checks; extraction looks up one lemma at a time)."""
+    return {lemma: _triggers(lemma) for lemma in _verb_rows()[1]}
 
 
 def verb_triggers(lemma: str) -> list[VerbTrigger]:
     """Every trigger of a verb lemma (lower case, base form), in the dictionary's sorted order."""
-    return list(_verbs().get(lemma.lower(), ()))
+    return list(_triggers(lemma.lower()))
 
 
 def match_verb(lemma: str, words=()) -> list[VerbTrigger]:
     """The triggers of `lemma` whose pattern words all occur in `words` (lemmas of the clause), best first:
     the longest pattern, then one written for this verb, then the forward code; the bare verb last."""
     have = {w.lower() for w in words}
-    found = [t for t in verb_triggers(lemma)
-             if set(t.phrase.split("_")[1:] if t.phrase.startswith(t.lemma + "_") else t.phrase.split("_")[:-1]) <= have
-             and t.matches(words)]
+    normed = {_norm(w) for w in words}
+    found = [t for t in _triggers(lemma.lower()) if t.particles <= have and t.matches_normed(normed)]
     return sorted(found, key=lambda t: (-len(t.slots), not t.written_for, t.reverse, t.code))
 
 
