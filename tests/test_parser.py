@@ -113,6 +113,34 @@ def test_the_parser_loads_and_parses_with_the_network_denied():
     assert result.stdout.split()[:3] == ["Velaria/nsubj", "agree/ROOT", "to/aux"]
 
 
+def test_geokg_extract_runs_whole_with_the_network_denied_and_an_empty_home(tmp_path):
+    # No cache, no home directory and no network: anything that tried to fetch a model or data would fail.
+    seed = Path(__file__).resolve().parent.parent / "loaders" / "samples" / "000-iran-hamas-syria-axis.txt"
+    out = tmp_path / "claims.yaml"
+    result = _run(f"""
+        import errno, socket
+        from geokg.loaders.sandbox import deny_network
+        assert deny_network() is None
+        try:
+            socket.create_connection(("192.0.2.1", 80), timeout=5)
+        except OSError as exc:
+            assert exc.errno == errno.EACCES, exc
+        else:
+            raise AssertionError("an outgoing connection was possible")
+        from geokg.server import cli
+        try:
+            cli.main(["extract", {str(seed)!r}, "-o", {str(out)!r}])
+        except SystemExit as exit:
+            assert not exit.code, exit.code
+    """, HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "cache"), HF_HUB_OFFLINE="1")
+    assert result.returncode == 0, result.stderr
+    import yaml
+    doc = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert {"Iran", "Hamas", "Syria"} <= {a["name"] for a in doc["actors"]}
+    assert doc["relations"] and doc["events"] and doc["claims"]
+    assert not (tmp_path / "cache").exists() and not (tmp_path / "home").exists()
+
+
 def test_the_command_line_does_not_import_spacy_unless_it_extracts():
     result = _run("""
         import sys
