@@ -209,6 +209,15 @@ def read_article(text: str, name: str, is_html: bool = False) -> Article:
     return article
 
 
+# A line that only credits a picture or a wire ("Photograph: A. Name/AP", "REUTERS/A. Name", "[AFP]") is
+# not a sentence of the story: the names in it took the picture, and must never become actors.
+_CREDIT_LINE = re.compile(
+    r"^\(?\s*(?:file |handout )?(?:photo(?:graph)?s?|pictures?|images?|credits?|photo credit)\s*(?:by\b|:)"
+    r"|^\[[^\]]{1,40}\]$", re.I)
+# "Carlos Vega/AP", "REUTERS/Carlos Vega", "C. Vega/AFP via Getty Images": capitalised words either side of
+# the slash and nothing else ("Norway/Ghana talks resumed." is a sentence).
+_SLASH_CREDIT = re.compile(r"^[\[(]?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4} ?/ ?[A-Z][\w.&'’-]*"
+                           r"(?: (?:via|for|[A-Z][\w.&'’-]*)){0,5}[\])]?$")
 _TERMINAL = re.compile(r"[.!?:\"”’)\]]\s*$")
 # A line that ends like this is wrapped mid-sentence, however short it is.
 _CONTINUES = re.compile(r"(?:,|\b(?:the|a|an|and|or|of|to|in|on|at|by|for|with|from|as|that|its|their|his|her))$", re.I)
@@ -266,6 +275,6 @@ def split_sentences(body: str) -> list[Sentence]:
         while start < end and body[start].isspace():
             start += 1
         text = re.sub(r"\s+", " ", body[start:end]).strip()
-        if text:
+        if text and not _CREDIT_LINE.search(text) and not _SLASH_CREDIT.match(text):
             sentences.append(Sentence(len(sentences), start, end, text))
     return sentences
