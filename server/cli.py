@@ -80,8 +80,11 @@ def cmd_extract(args) -> int:
     from geokg.loaders.review import review_yaml
 
     article = Path(args.article)
-    text = review_yaml(extract_claims(read_source(article), args.article), article,
-                       Path(args.output) if args.output else None)
+    claims = extract_claims(read_source(article), args.article)
+    # A warning in the file alone goes unseen when the file is written somewhere else: say it here too.
+    for warning in claims.get("warnings", []):
+        print(f"geokg extract: {args.article}: {warning}", file=sys.stderr)
+    text = review_yaml(claims, article, Path(args.output) if args.output else None)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

@@ -83,3 +83,13 @@ def test_console_script_reports_a_locked_store(tmp_path):
     del holder
     assert result.returncode == 1
     assert f"the store at {store} is open in another process" in result.stderr and "geokg serve" in result.stderr
+
+
+def test_extract_says_on_stderr_when_the_text_is_not_english(capsys, tmp_path):
+    article = tmp_path / "fr.txt"
+    article.write_text("Le président a rencontré le chancelier à Berlin mardi, selon des diplomates. "
+                       "La France et l'Allemagne ont signé un accord.\n", encoding="utf-8")
+    code, _, err = run(capsys, "extract", str(article), "-o", str(tmp_path / "fr.yaml"))
+    assert code == 0
+    assert err.count("\n") == 1 and str(article) in err and "English" in err
+    assert "warnings:" in (tmp_path / "fr.yaml").read_text(encoding="utf-8")
