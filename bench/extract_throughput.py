@@ -9,7 +9,8 @@ never copied into the project), else the seed article. The figures:
 - the parser alone (spaCy, the pinned model) on the same article bodies;
 - the extractor's own work: extract() time less the time it spends inside the parser, as a share of that
   parse time (the issue's goal: no more than +50%);
-- the start-up of `geokg extract` on the seed article, against a bare `spacy.load` of the same model.
+- the start-up of `geokg extract` on the seed article, against a bare `spacy.load` of the same model;
+- `geokg extract` of N copies of the seed article in one call, against N calls (--batch N).
 
 CPU time of this process is what one core spent, so it is the figure compared; the best round is the
 code's speed (as timeit advises), slower rounds measure other load on the host.
@@ -85,10 +86,30 @@ def start_up(runs: int = 3) -> tuple[float, float]:
     return best_cli, best_bare
 
 
+def batch(n: int) -> tuple[float, float]:
+    """Wall seconds for `geokg extract` of n articles in one call, and in n calls."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        articles = []
+        for i in range(n):
+            articles.append(folder / f"a{i:03d}.txt")
+            articles[-1].write_bytes(SEED.read_bytes())
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "geokg", "extract", *map(str, articles), "-o", str(folder / "one")],
+                       check=True, capture_output=True)
+        one = time.perf_counter() - started
+        started = time.perf_counter()
+        for article in articles:
+            subprocess.run([sys.executable, "-m", "geokg", "extract", str(article), "-o",
+                            str(article.with_suffix(".yaml"))], check=True, capture_output=True)
+        return one, time.perf_counter() - started
+
+
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--rounds", type=int, default=5, help="how many measured rounds over all texts")
     args.add_argument("--articles", type=Path, default=ROOT.parent / "shared" / "articles")
+    args.add_argument("--batch", type=int, default=20, help="articles for the one-call against many-calls figure")
     options = args.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -113,6 +134,10 @@ def main() -> None:
     cli, bare = start_up()
     print(f"start-up: `geokg extract` on the seed article {cli:.2f} s; bare spacy.load of the same model "
           f"{bare:.2f} s; ratio {cli / bare:.2f}x")
+    if options.batch:
+        one, many = batch(options.batch)
+        print(f"{options.batch} articles: one `geokg extract` call {one:.2f} s, {options.batch} calls {many:.2f} s; "
+              f"one call is {many / one:.1f}x faster")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from geokg import __version__
 from geokg import queries as named
-from geokg.loaders.errors import GeokgError
+from geokg.loaders.errors import GeokgError, LoadError
 from geokg.loaders.ids import DEFAULT_BASE, Ids
 from geokg.loaders.store import open_store
 from geokg.server.config import MEMORY, check_base
@@ -38,9 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
                                            "(default: STORE-claims next to the store)")
     load.set_defaults(run=cmd_load)
 
-    extract = commands.add_parser("extract", help="extract a claims file from an article (text or HTML)")
-    extract.add_argument("article", metavar="ARTICLE")
-    extract.add_argument("-o", "--output", help="claims file to write (default: standard output)")
+    extract = commands.add_parser("extract", help="extract claims files from articles (text or HTML)")
+    extract.add_argument("articles", metavar="ARTICLE", nargs="+",
+                         help="one or more articles; several are extracted in one process")
+    extract.add_argument("-o", "--output", help="for one article, the claims file to write (default: standard "
+                                                "output); for several, the folder to write NAME.yaml files into")
     extract.set_defaults(run=cmd_extract)
 
     serve = commands.add_parser("serve", parents=[common], help="serve the SPARQL endpoint and entity pages")
@@ -74,22 +76,65 @@ def _open(args):
 
 
 def cmd_extract(args) -> int:
+    if len(args.articles) == 1:
+        try:
+            text = _extract_one(Path(args.articles[0]), Path(args.output) if args.output else None)
+        except LoadError as exc:
+            if len(exc.problems) != 1:
+                raise
+            # One problem is one line, naming the file ("nothing was loaded" means nothing to extract).
+            print(f"geokg extract: {exc.problems[0]}", file=sys.stderr)
+            return 1
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    return _extract_many([Path(a) for a in args.articles], Path(args.output or "."))
+
+
+def _extract_one(article: Path, target: Path | None, say=None) -> str:
+    """The review YAML of one article; its warnings are also said (one line each, on stderr by default)."""
     from geokg.loaders.article import extract_claims
     from geokg.loaders.pipeline import read_source
-
     from geokg.loaders.review import review_yaml
 
-    article = Path(args.article)
-    claims = extract_claims(read_source(article), args.article)
+    claims = extract_claims(read_source(article), str(article))
     # A warning in the file alone goes unseen when the file is written somewhere else: say it here too.
     for warning in claims.get("warnings", []):
-        print(f"geokg extract: {args.article}: {warning}", file=sys.stderr)
-    text = review_yaml(claims, article, Path(args.output) if args.output else None)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+        (say or (lambda line: print(line, file=sys.stderr)))(f"geokg extract: {article}: {warning}")
+    return review_yaml(claims, article, target)
+
+
+def _extract_many(articles: list[Path], folder: Path) -> int:
+    """Each article to FOLDER/STEM.yaml in this one process (the parser and gazetteer load once). An article
+    that fails is reported on one line and the others go on; the exit status is 1 if any failed."""
+    from tqdm import tqdm
+
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{folder}: with several articles, -o must be a folder")
+    stems = [a.stem for a in articles]
+    twice = sorted({s for s in stems if stems.count(s) > 1})
+    if twice:
+        raise ValueError(f"two articles would both write {folder / (twice[0] + '.yaml')}; rename one")
+    folder.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    with tqdm(total=len(articles), unit="article", desc="extracting", file=sys.stderr) as bar:
+        say = lambda line: bar.write(line, file=sys.stderr)  # noqa: E731 (tqdm.write prints to stdout unless told)
+        for article in articles:
+            target = folder / (article.stem + ".yaml")
+            try:
+                target.write_text(_extract_one(article, target, say), encoding="utf-8")
+            except GeokgError as exc:
+                failed += 1
+                problem = exc.problems[0] if isinstance(exc, LoadError) and len(exc.problems) == 1 else exc.message
+                say(f"geokg extract: {problem if str(article) in str(problem) else f'{article}: {problem}'}")
+            except OSError as exc:
+                failed += 1
+                say(f"geokg extract: {article}: {exc.strerror or exc}")
+            bar.update(1)
+    print(f"extracted {len(articles) - failed} of {len(articles)} articles into {folder}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _write_reviews(args) -> None:

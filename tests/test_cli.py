@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from rdflib import Dataset
 
@@ -93,3 +94,42 @@ def test_extract_says_on_stderr_when_the_text_is_not_english(capsys, tmp_path):
     assert code == 0
     assert err.count("\n") == 1 and str(article) in err and "English" in err
     assert "warnings:" in (tmp_path / "fr.yaml").read_text(encoding="utf-8")
+
+
+def test_extract_many_articles_in_one_call_goes_on_past_bad_ones(capsys, tmp_path):
+    good = tmp_path / "in" / "seed.txt"
+    good.parent.mkdir()
+    good.write_bytes((Path(__file__).resolve().parent.parent / "loaders" / "samples"
+                      / "000-iran-hamas-syria-axis.txt").read_bytes())
+    other = tmp_path / "in" / "other.txt"
+    other.write_text("Test\nPublished: 2021-03-10\n\nPeru and Chile signed a trade pact on Monday.\n", encoding="utf-8")
+    binary = tmp_path / "in" / "picture.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    missing = tmp_path / "in" / "missing.txt"
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "extract", str(good), str(binary), str(missing), str(other), "-o", str(out))
+    assert code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["other.yaml", "seed.yaml"]
+    lines = [line for line in err.splitlines() if line.startswith("geokg extract:")]
+    assert len(lines) == 2 and str(binary) in lines[0] and str(missing) in lines[1]
+    assert "extracted 2 of 4 articles" in err
+    # The same file as extracting the article alone.
+    single = tmp_path / "single"
+    single.mkdir()
+    assert run(capsys, "extract", str(other), "-o", str(single / "other.yaml"))[0] == 0
+    assert (single / "other.yaml").read_text(encoding="utf-8") == (out / "other.yaml").read_text(encoding="utf-8")
+
+
+def test_extract_one_missing_article_is_one_line(capsys, tmp_path):
+    code, _, err = run(capsys, "extract", str(tmp_path / "nowhere.txt"))
+    assert code == 1 and err.count("\n") == 1 and "nowhere.txt" in err
+
+
+def test_extract_many_refuses_two_articles_that_would_write_one_file(capsys, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for folder in ("a", "b"):
+        (tmp_path / folder / "same.txt").write_text("Peru met Chile.\n", encoding="utf-8")
+    code, _, err = run(capsys, "extract", str(tmp_path / "a" / "same.txt"), str(tmp_path / "b" / "same.txt"),
+                       "-o", str(tmp_path / "out"))
+    assert code == 1 and "same.yaml" in err and not (tmp_path / "out").exists()
