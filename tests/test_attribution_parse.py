@@ -101,3 +101,54 @@ def test_a_state_statement_found_on_the_parse_is_a_statement_event_with_its_date
     statements = [e for e in doc["events"] if e["type"] == "Statement"]
     assert [e["participants"] for e in statements] == [["Peru"]]
     assert statements[0].get("date") == "2021-03-09"
+
+
+def test_he_said_after_a_claim_is_its_speaker_not_the_person_last_named():
+    found = claims("Chilean Prime Minister Lars Berg told parliament that Peruvian agents had killed an activist, "
+                   "Nils Dahl, in Santiago. It was an unacceptable violation of our sovereignty, he said.")
+    assert found[-1][0] == "Lars Berg"
+    assert "violation of our sovereignty" in found[-1][2]
+
+
+def test_it_said_goes_on_with_the_institution_that_spoke_before():
+    found = claims('Norway said in a statement that the Chile talks had failed. "Peru will answer for the '
+                   'attack on the Chilean embassy," it said.')
+    assert found[-1][0] == "Norway"
+    assert found[-1][2].startswith("Peru will answer")
+
+
+def test_in_a_relative_clause_he_is_not_the_noun_it_describes():
+    found = claims('Ghanaian President Kwame Mensah spoke on Monday. He paid tribute to his predecessor Kofi '
+                   'Ansah, who he said was "our hero who died too soon".')
+    assert [c[0] for c in found] == ["Kwame Mensah"]
+
+
+def test_a_speaker_named_by_post_is_the_person_named_with_that_post():
+    found = claims('Ghana opposition leader Kwame Mensah met President Kofi Ansah on Monday. "Peaceful elections '
+                   'should be the rule," said the opposition leader, whose party has disputed the results.')
+    assert found == [("Kwame Mensah", None, "Peaceful elections should be the rule", True)]
+
+
+def test_a_post_owned_by_one_state_is_not_held_by_another_states_official():
+    found = claims('Peruvian Foreign Minister Jorge Salas met his Chilean counterpart, Foreign Minister Ana Vidal, '
+                   'in Lima. "The border will stay open for all trade," said the Peruvian minister.')
+    assert [c[0] for c in found] == ["Jorge Salas"]
+
+
+def test_unnamed_officials_of_a_state_are_an_anonymous_source():
+    found = claims("Chile and Peru have agreed a truce starting at midnight, Peruvian officials have said.")
+    assert [(c[0], c[2]) for c in found] == [("officials (unnamed)", "Chile and Peru have agreed a truce starting "
+                                                                     "at midnight")]
+
+
+def test_a_state_news_agency_speaks_for_the_state_named_beside_it():
+    found = claims('Norway cut ties with Peru. On its state news agency, Chile, the largest state in the bloc, '
+                   'said Peru\'s policy "threatens the security of the whole region".')
+    assert found[-1][0] == "Chile"
+
+
+def test_according_to_a_speaker_makes_it_the_claimant_but_a_document_does_not():
+    found = claims("According to the Chilean Foreign Ministry, the ambassador of Peru was summoned on Monday. "
+                   "The truce holds, according to the Chile-Peru accord signed in Lima.")
+    assert [(c[0], c[1], c[2]) for c in found] == [
+        ("Chilean Foreign Ministry", None, "the ambassador of Peru was summoned on Monday")]

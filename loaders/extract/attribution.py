@@ -9,6 +9,9 @@ SPEECH = r"(?:said|says|say|told|tells|added|adds|stated|states|warned|warns|ins
 QUOTE_FIRST = re.compile(rf"^[\"“](?P<q>.+?)[,.!?]?[\"”],?\s+(?P<who>.{{1,120}}?)\s+(?P<v>{SPEECH})\b(?P<rest>.*)$")
 QUOTE_LAST = re.compile(rf"^(?P<who>.{{1,200}}?)\s+(?P<v>{SPEECH}|stating|saying|adding|according to)\b[:,]?\s*"
                         rf"(?P<pre>[^\"“]{{0,80}}?)[\"“](?P<q>[^\"”]{{8,}})[\"”]")
+# '"...," said the opposition leader, ...': the speaker after the verb.
+INVERTED = re.compile(rf"^[\"“](?P<q>.+?)[,.!?]?[\"”],?\s+(?P<v>{SPEECH})\s+(?P<who>[^,.;:\"“”]{{1,80}}?)"
+                      rf"(?:\s+(?:on|in|at|to|from|after|before|during)\b.*|[,.;:].*|$)$")
 TOLD = re.compile(r"^(?P<who>.{1,120}?)\s+(?:told|informed|assured)\s+(?P<ch>.{1,60}?)\s+that\s+(?P<c>.+?)\.?$")
 REPORTED = re.compile(r"^(?P<who>.{1,120}?)\s+(?:has |have |had )?(?:also )?(?:reportedly |allegedly |publicly )?"
                       r"(?P<v>said|says|announced|stated|warned|claimed|insisted|argued)\s+(?:that\s+)?(?P<c>.{12,}?)\.?$")
@@ -25,7 +28,8 @@ ANON = re.compile(r"\b(a source|sources|an official|officials|diplomats?|a diplo
                   r"analysts?|observers|insiders|envoys|people familiar|residents|witnesses)\b", re.I)
 SPEECH_CUE = re.compile(rf"\b{SPEECH}\b|according to|stating|saying")
 BELIEVED_CUE = re.compile(r"(?:believed|thought|understood|said|reported|alleged|suspected) to\b")
-ACCORDING = re.compile(r",?\s*according to (?P<src>[^,.]+)[,.]?")
+ACCORDING = re.compile(r",?\s*according to (?P<src>[^,.]+)[,.]?", re.I)
+ANON_HEADS = frozenset("official officials source sources diplomat diplomats insiders".split())
 PRONOUN = re.compile(r"^(?:he|she)$", re.I)
 STATE_AGENCY = re.compile(r"\b(?:state|official|government) (?:news agency|media|television|tv)\b", re.I)
 # English verbs of saying and stance that take a clause or a quote as their complement; the parse, not this
@@ -37,6 +41,8 @@ TITLES = frozenset("""president minister leader premier chancellor king queen pr
     spokesperson envoy ambassador secretary chief commander chairman chair head governor mayor""".split())
 # The verb a parse-found claim is filed under: the forms add_claim reads as a plain statement.
 PLAIN = {"say": "said", "announce": "announced", "state": "stated"}
+# A speaker named by a post alone, whatever names the post: "the Renamo leader", "Chile's foreign minister".
+TITLED = re.compile(r"^(?:the\s+)?(?:[\w'’.-]+\s+){0,4}?(?P<t>[a-z]+)(?:\s+of\s+(?:the\s+)?[\w'’. -]+)?$")
 WHOLE_QUOTE = re.compile(r"^\s*[\"“](?P<q>[^\"”“]{12,})[\"”]?\s*$")
 
 
@@ -69,7 +75,10 @@ class Attributor:
         self.starts = [m.start for m in mentions]
         self.by_sentence = by_sentence
         self.last: ClaimFact | None = None
+        # The sentence of self.last, and the last sentence that made any claim.
+        self.last_at: int | None = None
         self.last_index: int | None = None
+        self.spoken: set = set()
 
     def in_span(self, sentence, span_start: int, span_end: int):
         """The mentions inside a part of the sentence (offsets into the sentence's raw text)."""
@@ -82,23 +91,46 @@ class Attributor:
 
     def who(self, sentence, text, span, before_pos):
         """Claimant actors, or an anonymous description, for the words that name the speaker."""
-        words = text[span[0]:span[1]].strip()
+        # "officials have (also)": the words before the verb end on its subject's head.
+        words = re.sub(r"(?:\s+(?:has|have|had|also|reportedly|allegedly|later|earlier|previously|then|would|will))+$",
+                       "", text[span[0]:span[1]].strip(), flags=re.I)
         found = [m for m in self.in_span(sentence, *span) if m.actor and not m.locative]
         people = [m.actor for m in found if m.actor.type == "Person"]
-        if STATE_AGENCY.search(words):
-            state = self._last_subject_state(sentence)
+        agency = STATE_AGENCY.search(words)
+        media = [m for m in found if m.actor.type == "Media"]
+        # "Peruvian state media reported" names an outlet of its own; "state news agency ANP said" carries the
+        # words of the state it belongs to: the one named beside it ("On its state news agency, Chile said"),
+        # else the one the text was about.
+        if agency and not any(m.start <= sentence.start + span[0] + agency.start() < m.end for m in media):
+            states = [m.actor for m in found if m.actor.type == "State" and m.role == "name"]
+            state = states[0] if states else self._last_subject_state(sentence)
             if state:
-                return [state], None, [m.actor for m in found if m.actor.type == "Media"][:1]
+                return [state], None, [m.actor for m in media][:1]
+        # The word right before the verb is its subject: "Y, who he said ..." is said by "he", not by Y.
+        if PRONOUN.match(words.split(" ")[-1] if words else ""):
+            person = self._pronoun_person(sentence, text, span, before_pos)
+            return ([person] if person else []), None, []
         if people:
             return people[:1], None, []
+        last_word = words.split(" ")[-1].lower() if words else ""
+        if last_word in ANON_HEADS:
+            # "Peruvian officials said": officials left unnamed are an anonymous source, whoever they serve.
+            return [], ("unnamed source" if "source" in last_word else f"{last_word} (unnamed)"), []
+        office = TITLED.match(words)
+        if office and office["t"].lower() in TITLES:
+            # "said the Peruvian president": the holder of the post, not the state or party that names it.
+            holder = self._holder(office["t"], sentence.start + span[0], {m.actor for m in found})
+            if holder:
+                return [holder], None, []
         named = [m.actor for m in found if m.role != "demonym" or m.role == "affiliation"]
         named = [a for a in named if a.type != "Media"] or named
         if named:
             return list(dict.fromkeys(named)), None, []
-        if PRONOUN.match(words.split(" ")[-1] if words else ""):
-            person = self._last_person(sentence.start + before_pos)
-            return ([person] if person else []), None, []
         if re.search(r"\b(it)\b", words, re.I):
+            # A statement's "it said" goes on with the institution that spoke just before, not with the last
+            # actor named (often one inside the quote).
+            if self._speaking(sentence) and not any(a.type == "Person" for a in self.last.claimants):
+                return list(self.last.claimants), None, []
             actor = self._last_party(sentence.start + span[0])
             return ([actor] if actor else []), None, []
         if re.search(r"\bstatement\b", words, re.I) and self.last and self.last.claimants:
@@ -109,8 +141,63 @@ class Attributor:
             return [], ("unnamed source" if "source" in noun else f"{noun} (unnamed)"), []
         return [], None, []
 
-    def _last_person(self, position):
-        return next((m.actor for m in self._before(position) if m.actor and m.actor.type == "Person"), None)
+    def _last_person(self, position, skip=()):
+        return next((m.actor for m in self._before(position) if m.actor and m.actor.type == "Person"
+                     and m.actor not in skip), None)
+
+    def _holder(self, title, position, of=frozenset()):
+        """The person last named with this title next to the name ("Renamo leader Ana Lopes", "Ana Lopes,
+        the party's leader"); when the post is someone's ("the Peruvian minister"), one named with its owner."""
+        # "leader" names any head: "the Peruvian leader" is who was "Peruvian President X".
+        near = re.compile(r"\b(?:leader|president|premier|prime minister|chancellor|king|queen|emir|chairman|head)\b"
+                          if title.lower() == "leader" and of else rf"\b{re.escape(title)}\b", re.I)
+        found = []
+        for m in self._before(position):
+            if m.actor and m.actor.type == "Person" and m.role == "name":
+                before = " ".join(self.body[max(0, m.start - 60):m.start].split("\n")[-1].split()[-3:])
+                after = re.split(r"[,.;]", self.body[m.end + 1:m.end + 60], maxsplit=1)[0] \
+                    if self.body[m.end:m.end + 1] == "," else ""
+                if near.search(before):
+                    lo, hi = m.start - len(before) - 1, m.start
+                elif near.search(after):
+                    lo, hi = m.end, m.end + len(after) + 1
+                else:
+                    continue
+                posts = {o.actor for o in self.mentions[bisect.bisect_left(self.starts, lo):
+                                                          bisect.bisect_left(self.starts, hi)] if o.actor} - {m.actor}
+                if of and not (posts & of):
+                    continue
+                found.append(m.actor)
+        # Of two who held the post, the one already quoted is the one speaking again.
+        return next((a for a in found if a in self.spoken), found[0] if found else None)
+
+    def _speaking(self, sentence):
+        """True when the last claim was made in this sentence or the one before: its speaker is the topic."""
+        return self.last is not None and self.last_at is not None and sentence.index - self.last_at <= 1 \
+            and bool(self.last.claimants)
+
+    def _pronoun_person(self, sentence, text, span, before_pos):
+        """The person a "he"/"she" that speaks stands for: one named earlier in the sentence outside a quote,
+        else the speaker of the claim just before, else the person last named. In "Y, who he said was ...",
+        "he" cannot be Y (the noun the relative clause describes)."""
+        words = text[span[0]:span[1]]
+        skip = set()
+        relative = re.search(r"\b(?:who|whom|which|whose)\s+(?:\w+\s+)?(?:he|she)\s*$", words, re.I)
+        if relative:
+            named = [m for m in self.in_span(sentence, 0, span[0] + relative.start())
+                     if m.actor and m.role != "pronoun"]
+            skip = {named[-1].actor} if named else set()
+        pronoun_at = span[0] + len(words.rstrip()) - len(words.rstrip().split(" ")[-1])
+        here = [m.actor for m in self.in_span(sentence, 0, pronoun_at)
+                if m.actor and m.actor.type == "Person" and m.actor not in skip
+                and not _inside_quote(text, m.start - sentence.start, m.end - sentence.start)]
+        if here:
+            return here[-1]
+        if self._speaking(sentence):
+            people = [a for a in self.last.claimants if a.type == "Person" and a not in skip]
+            if len(people) == 1 and len(self.last.claimants) == 1:
+                return people[0]
+        return self._last_person(sentence.start + before_pos, skip)
 
     def _last_party(self, position):
         parties = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
@@ -154,7 +241,8 @@ class Attributor:
             carried = self._carried(sentence, text)
             out = [carried] if carried else []
         if out and (out[-1].claimants or out[-1].anonymous):
-            self.last = out[-1]
+            self.last, self.last_at = out[-1], sentence.index
+        self.spoken.update(a for fact in out for a in fact.claimants)
         if out:
             self.last_index = sentence.index
         return out
@@ -302,7 +390,7 @@ class Attributor:
             hedge = HEDGES.search(text)
             if hedge:
                 fact.hedge = hedge.group(1)
-        if fact.channel is None and fact.channel_name is None:
+        if fact.channel is None and fact.channel_name is None and fact.verb != "according":
             according = re.search(r"according to ([^,.]+)", text)
             if according:
                 span = according.span(1)
@@ -311,7 +399,7 @@ class Attributor:
                 and fact.claimants == self.last.claimants and fact.direct_quote:
             fact.channel, fact.channel_name = self.last.channel, self.last.channel_name
         if fact.claimants or fact.anonymous:
-            self.last = fact
+            self.last, self.last_at = fact, sentence.index
         return fact if (fact.claimants or fact.anonymous or fact.hedge) else None
 
     def _match(self, sentence, text):
@@ -332,6 +420,12 @@ class Attributor:
             if extra:
                 fact.channel = extra[0]
             return fact
+        m = INVERTED.match(text) if text[:1] in "\"“" else None
+        if m:
+            claimants, anon, extra = self.who(sentence, text, m.span("who"), m.start("who"))
+            if claimants or anon:
+                return ClaimFact(_clean(m["q"]), True, claimants, anon, extra[0] if extra else None,
+                                 verb=m["v"], confidence=0.8)
         m = TOLD.match(text) if speech and ("told" in low or "inform" in low or "assured" in low) else None
         if m:
             claimants, anon, _ = self.who(sentence, text, m.span("who"), m.start("who"))
@@ -390,6 +484,17 @@ class Attributor:
                                  verb="according", confidence=0.55)
                 fact.channel = source
                 return fact
+            # "according to Chile's foreign ministry" or "according to officials": a source that is a speaker
+            # itself, not a document or a plan that merely names one ("according to the Chile-Peru accord").
+            src = re.sub(r"\s*\([^)]*\)\s*$", "", m["src"])
+            end = m.start("src") + len(src)
+            ends_on_actor = any(o.end - sentence.start == end for o in self.in_span(sentence, m.start("src"), end)
+                                if o.actor and o.actor.type != "Place" and not o.locative)
+            if len(content) > 12 and (ends_on_actor or src.split(" ")[-1].lower() in ANON_HEADS):
+                claimants, anon, _ = self.who(sentence, text, (m.start("src"), end), m.start("src"))
+                if claimants or anon:
+                    return ClaimFact(_clean(content), False, claimants, anon, hedge=f"according to {m['src']}",
+                                     verb="according", confidence=0.55)
         return None
 
     def _subjects(self, sentence, text):
@@ -436,6 +541,8 @@ def _complement_words(verb, complement):
              and not (t.dep_ == "mark" and t.i == complement.left_edge.i)]
     while words and words[-1].is_punct:
         words.pop()
+    while words and words[0].is_punct:
+        words.pop(0)
     return words
 
 
