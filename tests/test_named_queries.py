@@ -1,11 +1,19 @@
 """Named queries answer the seed's questions, and bind their parameters safely."""
 
+import importlib.util
+import json
+from pathlib import Path
+
 import pytest
 
 from geokg import queries as named
 from geokg.loaders.errors import GeokgError
 
 AXIS = "https://geokg.example.org/id/actor/axis-of-resistance"
+RECORDED = Path(__file__).parent / "fixtures" / "query_rows.json"
+_spec = importlib.util.spec_from_file_location("record_query_rows", RECORDED.with_name("record_query_rows.py"))
+record_query_rows = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(record_query_rows)
 
 
 def answer(store, name, **values):
@@ -110,3 +118,17 @@ def test_header_errors_name_the_file_and_line():
         named.parse_rq("# title: T\n# param: x colour\nSELECT * {}", "broken")
     with pytest.raises(GeokgError, match="needs a '# title:' line"):
         named.parse_rq("SELECT * {}", "untitled")
+
+
+def test_named_queries_and_pages_answer_as_recorded_before_parameters_were_bound_in_the_text():
+    """Answers recorded by tests/fixtures/record_query_rows.py when parameters were still engine
+    substitutions and names were matched by a filter over every label."""
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
+    store = record_query_rows.sample_store()
+    now = record_query_rows.record(store)
+    assert [q[:2] for q in now["queries"]] == [q[:2] for q in recorded["queries"]]
+    changed = [q[:2] for q, was in zip(now["queries"], recorded["queries"]) if q[2] != was[2]]
+    assert not changed, changed[:5]
+    assert sorted(now["pages"]) == sorted(recorded["pages"])
+    changed = [path for path in recorded["pages"] if now["pages"][path] != recorded["pages"][path]]
+    assert not changed, changed[:5]
