@@ -76,7 +76,6 @@ def test_a_negated_relation_is_marked_and_its_event_dropped():
 
 @pytest.mark.parametrize("text", [
     "Peru will restore relations with Ecuador.",
-    "Peru agreed to restore relations with Ecuador.",
     "Chile threatened to expel diplomats from Peru.",
     "Chile is attempting to mediate between Peru and Ecuador.",
     "Envoys could not agree whether to start talks with Peru and Ecuador.",
@@ -111,3 +110,92 @@ def test_offsets_map_a_sentence_with_collapsed_whitespace_back_to_the_body():
         assert article.body[offsets[i]] == ch or (ch == " " and article.body[offsets[i]].isspace())
     assert sentence.text.index("Ecuador") != article.body.index("Ecuador") - sentence.start
     assert relations(text) == {("Peru", "hostileTo", "Ecuador", None)}
+
+
+def test_agreeing_to_an_act_is_an_agreement_between_the_parties_but_not_the_act():
+    assert facts("Peru agreed to restore relations with Ecuador.") == [
+        ("event", "Agreement", ("Peru", "Ecuador"), (), None)]
+    assert events("Peru and Ecuador agreed to declare a ceasefire.") == {("Agreement", frozenset({"Peru", "Ecuador"}))}
+    assert facts("Peru and Ecuador will agree to declare a ceasefire.") == []
+
+
+def test_a_post_as_the_object_of_a_verb_is_not_the_subjects_post():
+    # The post holder is the person named after the post, not the one who met them.
+    doc = extract(HEADER + "Pedro Soto, a Peruvian diplomat, arrived on Monday. "
+                           "Later Mr Soto met Chile's foreign minister Ana Ruiz.\n", "t.txt")
+    rel = {(r["subject"], r["predicate"], r["object"]) for r in doc["relations"]}
+    assert ("Pedro Soto", "memberOf", "Chile") not in rel
+    assert ("Ana Ruiz", "memberOf", "Chile") in rel
+    assert [e["participants"] for e in doc["events"] if e["type"] == "Meeting"] == [["Pedro Soto", "Ana Ruiz"]]
+
+
+def test_a_name_in_apposition_to_a_common_noun_is_the_party():
+    assert ("Peru", "reconciledWith", "Shining Path", None) in relations(
+        "Peru's government and the rebel group Shining Path completed a peace pact on Tuesday.")
+
+
+def test_the_subject_of_a_governing_verb_does_a_trigger_after_a_preposition():
+    assert ("Agreement", frozenset({"Peru", "Chile"})) in events("Peru and Chile embraced after signing a peace agreement.")
+
+
+def test_a_relative_pronoun_stands_for_its_antecedent():
+    assert relations("Chile, which expelled Peru's diplomats last year, said nothing.") == {
+        ("Chile", "hostileTo", "Peru", None)}
+
+
+def test_a_place_after_to_or_at_is_the_object_of_the_trigger():
+    assert events("Ghana recalled its ambassador to Norway.") == {("DiplomaticRecall", frozenset({"Ghana", "Norway"}))}
+    assert relations("Peru fired rockets at Ecuador.") == {("Peru", "hostileTo", "Ecuador", None)}
+
+
+def test_an_event_noun_as_subject_takes_the_parties_of_its_verb():
+    assert relations("Fighting erupted between Peru and Ecuador.") == {("Peru", "hostileTo", "Ecuador", None)}
+    assert events("The summit was attended by leaders of Peru, Chile and Ecuador.") == {
+        ("Meeting", frozenset({"Peru", "Chile", "Ecuador"}))}
+
+
+def test_a_reported_clash_with_someone_is_the_reporters_clash():
+    assert relations("Ecuador reported clashes with Peru.") == {("Ecuador", "hostileTo", "Peru", None)}
+    assert relations("Ecuador condemned clashes between Peru and Chile.") == {("Peru", "hostileTo", "Chile", None)}
+
+
+def test_a_decision_taken_is_the_act_of_its_owner():
+    assert events("Norway's decision to recall its ambassador from Ghana surprised many.") == {
+        ("DiplomaticRecall", frozenset({"Norway", "Ghana"}))}
+
+
+def test_an_election_to_a_post():
+    text = "The Andean Community elected Ana Ruiz as its secretary-general."
+    assert relations(text) == {("Ana Ruiz", "leaderOf", "Andean Community", None)}
+    assert events(text) == {("Election", frozenset({"Ana Ruiz", "Andean Community"}))}
+    assert ("Ana Ruiz", "leaderOf", "Andean Community", None) in relations(
+        "Members of the Andean Community picked Ana Ruiz to head the body.")
+    assert relations("Ana Ruiz was elected secretary-general of the Andean Community.") == {
+        ("Ana Ruiz", "leaderOf", "Andean Community", None)}
+
+
+def test_posts_said_of_someone():
+    assert relations("Ana Ruiz, who leads the Andean Community, spoke.") == {
+        ("Ana Ruiz", "leaderOf", "Andean Community", None)}
+    assert relations("Ana Ruiz, who has served as Chile's ambassador to Peru, retired.") == {
+        ("Ana Ruiz", "memberOf", "Chile", None)}
+    assert relations("Ana Ruiz became Chile's foreign minister.") == {("Ana Ruiz", "memberOf", "Chile", None)}
+
+
+def test_heads_of_state_who_sign_a_partnership_bind_their_states():
+    found = relations("Peruvian President Ana Ruiz and her Chilean counterpart Tom Bell signed a partnership treaty.")
+    assert ("Peru", "alliedWith", "Chile", None) in found
+    assert ("Tom Bell", "leaderOf", "Chile", None) in found
+    assert not [r for r in found if r[1] == "alliedWith" and "Ana Ruiz" in r]
+
+
+def test_a_bloc_that_groups_states_has_them_as_members():
+    doc = extract(HEADER + "Founded in 1969, the Andean Community groups Peru, Chile, Ecuador and Bolivia.\n", "t.txt")
+    members = {r["subject"] for r in doc["relations"] if r["predicate"] == "memberOf" and r["object"] == "Andean Community"}
+    assert members == {"Peru", "Chile", "Ecuador", "Bolivia"}
+
+
+def test_a_third_party_that_brokers_a_truce_between_two():
+    text = "Brazil brokered a truce between Peru and Ecuador."
+    assert relations(text) == {("Brazil", "mediatesBetween", ("Peru", "Ecuador"), None)}
+    assert ("Agreement", frozenset({"Brazil", "Peru", "Ecuador"})) in events(text)

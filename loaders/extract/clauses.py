@@ -12,7 +12,8 @@ import re
 from bisect import bisect_right
 
 from geokg.loaders.extract.lexicon import NounTrigger, noun_trigger, resolve
-from geokg.loaders.extract.patterns import TITLES, Fact, _role_fact
+from geokg.loaders.extract.mentions import LEADER_ROLES
+from geokg.loaders.extract.patterns import MEMBER_ROLES, TITLES, Fact, _role_fact
 
 CONFIDENCE = 0.6
 SYMMETRIC = {"alliedWith", "hostileTo", "reconciledWith"}
@@ -27,6 +28,32 @@ INTENT_HEADS = {"agree", "threaten", "plan", "want", "seek", "hope", "pledge", "
 SUPPORT_LEMMAS = {"back", "support", "sponsor", "fund", "arm", "finance"}
 PARTIES = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance", "Person")
 EVIDENCE_ROLES = ("name", "nominal", "affiliation", "demonym")
+ROLE_ORGS = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
+# The target of a use of force: 'fired rockets at X', 'air strikes on X'.
+TARGET_PREPS = {"at", "towards", "toward", "on", "into"}
+# Acts of leaving whose 'from' object is the party left: 'withdrew its ambassador from X'.
+LEAVING = {"Withdrawal", "DiplomaticRecall"}
+RELATIVE = {"who", "which", "that"}
+BROKERING = {"broker", "mediate", "negotiate"}
+# A decision or move is taken: 'X's decision to withdraw' reports the act ('plans' and 'threats' do not).
+DECISIONS = {"decision", "move"}
+# Nouns for the people or forces acting for what follows 'of': 'the leaders of X', 'the government of X'.
+AGENT_NOUNS = {"leader", "official", "minister", "representative", "delegation", "delegate", "envoy", "diplomat",
+               "government", "force", "troop", "army", "military", "head", "president", "authority"}
+# Posts are relations of the post holder; a verb's object that is a post says nothing of the subject.
+POSTS = {"memberOf", "leaderOf"}
+POST_NOUNS = {r.split()[-1] for r in LEADER_ROLES + MEMBER_ROLES} | {"secretary-general", "premier", "chair"}
+ELECT_VERBS = {"elect", "reelect", "re-elect", "appoint", "name", "pick", "choose", "select", "nominate", "install"}
+LEAD_VERBS = {"lead", "head", "chair"}
+# Words for a body that stand for the organisation named elsewhere in the clause ('to head the body').
+GENERIC_BODIES = {"body", "bloc", "organisation", "organization", "group", "league", "alliance", "union", "party",
+                  "council", "movement", "committee", "coalition", "front"}
+SERVE_VERBS = {"serve", "act", "work", "remain", "continue", "stay", "return"}
+COPULAS = {"be", "become", "remain", "stay"}
+MEMBERSHIP_VERBS = {"group", "comprise", "include", "unite"}
+# Posts whose holder acts for the state: a treaty their holders sign binds the states.
+HEAD_TITLES = {"president", "prime minister", "leader", "king", "queen", "emir", "chancellor", "premier",
+               "supreme leader"}
 
 
 class _Index:
@@ -34,16 +61,28 @@ class _Index:
     collapsed, is parsed: `offsets` maps its characters back to the body)."""
 
     def __init__(self, mentions, offsets):
-        self.mentions = sorted((m for m in mentions if m.actor and not m.locative and m.role in EVIDENCE_ROLES),
-                               key=lambda m: m.start)
+        kept = sorted((m for m in mentions if m.actor and m.role in EVIDENCE_ROLES), key=lambda m: m.start)
+        self.mentions = [m for m in kept if not m.locative]
         self.starts = [m.start for m in self.mentions]
+        # 'to Spain', 'from Chile' read as places by the mention finder; the parse tells when such a
+        # name is the object of a trigger ('its ambassador to Spain', 'fired rockets towards Chile').
+        self.locatives = [m for m in kept if m.locative]
+        # A seat of government before a post stands for its state ('Kremlin spokesman P').
+        self.seats = [m for m in mentions if m.actor and m.role == "place" and not m.locative]
         self.offsets = offsets
 
-    def at(self, token):
+    def at(self, token, locative=False):
         position = self.offsets[token.idx]
-        i = bisect_right(self.starts, position) - 1
+        found = self._find(self.mentions, self.starts, position)
+        if found is None and locative and self.locatives:
+            found = self._find(self.locatives, [m.start for m in self.locatives], position)
+        return found
+
+    @staticmethod
+    def _find(mentions, starts, position):
+        i = bisect_right(starts, position) - 1
         while i >= 0:
-            m = self.mentions[i]
+            m = mentions[i]
             if m.start <= position < m.end:
                 return m
             if position - m.start > 200:    # no mention is that long: stop looking back
@@ -71,9 +110,11 @@ def body_offsets(body: str, sentence) -> list[int]:
     return offsets
 
 
-def _actors(token, index) -> list:
-    """The actors a noun phrase headed by `token` names: the head's mention, else its modifiers' mentions."""
-    m = index.at(token)
+def _actors(token, index, locative=False) -> list:
+    """The actors a noun phrase headed by `token` names: the head's mention, else its modifiers' mentions,
+    else a name in apposition ('the ex-rebel group X'), else the 'of' object of a noun for people acting
+    for an actor ('the leaders of X')."""
+    m = index.at(token, locative)
     if m is not None:
         found = list(m.group or [m.actor])
     else:
@@ -83,26 +124,43 @@ def _actors(token, index) -> list:
                 hit = index.at(child)
                 if hit is not None:
                     found += list(hit.group or [hit.actor])
+        if not found:
+            for child in token.children:
+                if child.dep_ == "appos":
+                    found += _actors(child, index)
+        if not found and token.lemma_.lower() in AGENT_NOUNS:
+            found += [a for pobj in _pobjects(token, ("of",)) for a in _phrase(pobj, index)]
     return [a for a in found if a.type in PARTIES]
 
 
-def _phrase(token, index) -> list:
+def _phrase(token, index, locative=False) -> list:
     """The actors of a noun phrase and of its conjuncts ('Iran and Syria', 'Iran, Syria and Qatar')."""
-    out = _actors(token, index)
+    out = _actors(token, index, locative)
     for child in token.children:
         if child.dep_ == "conj":
-            out += _phrase(child, index)
+            out += _phrase(child, index, locative)
     return list(dict.fromkeys(out))
 
 
+def _pobjects(token, preps) -> list:
+    return [pobj for child in token.children if child.dep_ == "prep" and child.lower_ in preps
+            for pobj in child.children if pobj.dep_ == "pobj"]
+
+
 def _prep_objects(token, index, preps=OBJECT_PREPS) -> list:
-    out = []
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in preps:
-            for pobj in child.children:
-                if pobj.dep_ == "pobj":
-                    out += _phrase(pobj, index)
-    return out
+    # A name the mention finder took for a place after 'to' is an object here: the preposition belongs to
+    # the trigger ('its ambassador to Spain').
+    return [a for pobj in _pobjects(token, preps) for a in _phrase(pobj, index, locative=True)]
+
+
+def _preps_for(trigger) -> set:
+    """The prepositions whose objects are the other party of a trigger: 'fired at X', 'withdrew from X'."""
+    preps = set(OBJECT_PREPS)
+    if trigger.event_type == "MilitaryAction" or trigger.predicate == "hostileTo":
+        preps |= TARGET_PREPS
+    if trigger.event_type in LEAVING or trigger.predicate == "leftAlliance":
+        preps.add("from")
+    return preps
 
 
 def _negated(token) -> bool:
@@ -124,28 +182,40 @@ def _intended(token) -> bool:
 
 
 def _subjects(verb, index) -> list:
-    """The doer: the active subject or the passive agent, inherited from a governing verb when missing."""
+    """The doer: the active subject or the passive agent, inherited from a governing verb when missing
+    ('signed ..., inking a deal', 'embraced after signing'), the antecedent of a relative pronoun ('X,
+    which brokered ...'), or the owner of a decision ('X's decision to withdraw', 'a decision by X to')."""
     token = verb
-    for _ in range(3):
+    for _ in range(4):
         for child in token.children:
             if child.dep_ == "nsubj":
+                if child.lower_ in RELATIVE and token.dep_ == "relcl":
+                    return _phrase(token.head, index)
                 return _phrase(child, index)
             if child.dep_ == "agent":
                 return [a for p in child.children if p.dep_ == "pobj" for a in _phrase(p, index)]
-        if token.dep_ in ("conj", "xcomp", "advcl") and token.head is not token:
+        if token.head is token:
+            break
+        if token.dep_ in ("conj", "xcomp", "advcl") or token.dep_ == "prep" and token.pos_ == "VERB":
             token = token.head
+        elif token.dep_ == "pcomp" and token.head.dep_ == "prep":
+            token = token.head.head
+        elif token.dep_ == "acl" and token.head.pos_ == "NOUN" and token.head.lemma_.lower() in DECISIONS:
+            owner = token.head
+            return [a for c in owner.children if c.dep_ == "poss" for a in _phrase(c, index)] + [
+                a for pobj in _pobjects(owner, ("by",)) for a in _phrase(pobj, index)]
         else:
             break
     return []
 
 
-def _objects(verb, index) -> list:
+def _objects(verb, index, preps=OBJECT_PREPS) -> list:
     out = []
     for child in verb.children:
         if child.dep_ in ("dobj", "nsubjpass"):
             # 'severed relations with X', 'held talks with X': the object noun carries the party.
-            out += _phrase(child, index) + _prep_objects(child, index)
-    return list(dict.fromkeys(out + _prep_objects(verb, index)))
+            out += _phrase(child, index) + _prep_objects(child, index, preps)
+    return list(dict.fromkeys(out + _prep_objects(verb, index, preps)))
 
 
 def _relations(predicate, subjects, objects, status, cameo, reciprocal=False) -> list[Fact]:
@@ -178,14 +248,30 @@ def _event(event_type, participants, cameo) -> list[Fact]:
     return [Fact("event", event_type, participants, cameo=cameo, confidence=CONFIDENCE)]
 
 
-def _verb_facts(verb, index) -> list[Fact]:
+def _trigger(verb):
+    """The verb's trigger in its clause. A post ('minister', 'leader') as the object tells who the object
+    is, not what the subject holds: 'X met Chile's foreign minister' is a meeting, and X no minister."""
     words = [c.lemma_.lower() for c in verb.children]
     words += [g.lemma_.lower() for c in verb.children if c.dep_ in ("prep", "dobj", "prt") for g in c.children]
-    noun = next((c.lemma_.lower() for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
-    trigger = resolve(verb.lemma_.lower(), words, noun)
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
+    trigger = resolve(verb.lemma_.lower(), words, obj.lemma_.lower() if obj is not None else None)
+    # 'X condemned the clashes between Y and Z': the noun's parties are its own, the verb is X's.
+    between = obj is not None and any(c.dep_ == "prep" and c.lower_ == "between" for c in obj.children)
+    if isinstance(trigger, NounTrigger) and (between or trigger.predicate in POSTS and not trigger.event_type):
+        trigger = resolve(verb.lemma_.lower(), words, None)
+    return trigger
+
+
+def _counts(trigger) -> bool:
+    """True for a trigger that yields a fact here (not a statement or an uncoded act)."""
+    return trigger is not None and bool(trigger.predicate or trigger.event_type not in EVENT_TYPES_SKIPPED)
+
+
+def _verb_facts(verb, index) -> list[Fact]:
+    trigger = _trigger(verb)
     if trigger is None or _intended(verb):
         return []
-    subjects, objects = _subjects(verb, index), _objects(verb, index)
+    subjects, objects = _subjects(verb, index), _objects(verb, index, _preps_for(trigger))
     if getattr(trigger, "reverse", False):
         subjects, objects = objects, subjects
     cameo = getattr(trigger, "code", None)
@@ -202,27 +288,42 @@ def _verb_facts(verb, index) -> list[Fact]:
 
 
 def _noun_facts(noun, index) -> list[Fact]:
-    """'talks with X', 'the rivalry between X and Y', 'a truce brokered by Z'."""
-    governor = noun.head if noun.dep_ in ("dobj", "nsubjpass", "pobj") else None
+    """'talks with X', 'the rivalry between X and Y', 'a truce brokered by Z', 'X reported battles with Y',
+    'battles erupted between X and Y', 'the summit was attended by X and Y', 'X's withdrawal from Y'."""
+    governor = noun.head if noun.dep_ in ("dobj", "nsubjpass", "pobj", "nsubj") and noun.head is not noun else None
     context = [c.lemma_.lower() for c in noun.children] + ([governor.lemma_.lower()] if governor else [])
     trigger = noun_trigger(noun.lemma_.lower(), context)
-    if trigger is None or not (trigger.event_type or trigger.predicate):
+    if trigger is None or not (trigger.event_type or trigger.predicate) or trigger.predicate in POSTS:
         return []
-    if governor is not None and governor.pos_ in ("VERB", "AUX"):
-        if _intended(governor) or _negated(governor):
+    verb = governor if governor is not None and governor.pos_ in ("VERB", "AUX") else None
+    if verb is not None:
+        if _intended(verb) or _negated(verb):
             return []
-        if resolve(governor.lemma_.lower(), [c.lemma_.lower() for c in governor.children], noun.lemma_.lower()):
+        between = any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children)
+        if noun.dep_ != "nsubj" and not between and _counts(_trigger(verb)):
             return []   # the governing verb's own facts cover it
-    parties = _prep_objects(noun, index)
+    preps = _preps_for(trigger)
+    parties = []
+    if verb is not None and noun.dep_ == "dobj" and "with" in {c.lower_ for c in noun.children if c.dep_ == "prep"}:
+        # 'X reported battles with Y': the subject is the other side.
+        parties += _subjects(verb, index)
+    parties += _prep_objects(noun, index, preps)
     for child in noun.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod"):
             hit = index.at(child)
             if hit is not None:
                 parties += [a for a in (hit.group or [hit.actor]) if a.type in PARTIES]
+    if verb is not None and noun.dep_ in ("nsubj", "nsubjpass"):
+        # 'battles erupted between X and Y', 'the summit was attended by X and Y'
+        parties += _prep_objects(verb, index, {"between", "among"})
+        parties += [a for ag in verb.children if ag.dep_ == "agent"
+                    for p in ag.children if p.dep_ == "pobj" for a in _phrase(p, index)]
     parties = list(dict.fromkeys(parties))
     brokers = []
+    if verb is not None and noun.dep_ == "dobj" and verb.lemma_.lower() in BROKERING:
+        brokers += _subjects(verb, index)
     for child in noun.children:
-        if child.dep_ == "acl" and child.lemma_.lower() in ("broker", "mediate", "negotiate"):
+        if child.dep_ == "acl" and child.lemma_.lower() in BROKERING:
             brokers += [a for ag in child.children if ag.dep_ == "agent"
                         for p in ag.children if p.dep_ == "pobj" for a in _phrase(p, index)]
     facts = []
@@ -230,8 +331,160 @@ def _noun_facts(noun, index) -> list[Fact]:
         facts += _relations(trigger.predicate, parties[:1], parties[1:], None, None)
     if brokers and len(parties) >= 2:
         facts += _relations("mediatesBetween", brokers, parties, None, "045")
+    if trigger.event_type == "Withdrawal" and len(parties) >= 2:
+        facts += _relations("leftAlliance", parties[:1], [p for p in parties[1:] if p.type == "Alliance"], None, None)
     facts += _event(trigger.event_type, brokers + parties, None)
     return facts
+
+
+def _agreed(verb, index) -> list[Fact]:
+    """'X and Y agreed to order a ceasefire', 'X agreed with Y on a truce': the agreeing is an Agreement
+    between the parties, whatever it is they agreed to do (the act itself is coded when it happens)."""
+    if verb.lemma_.lower() != "agree" or _intended(verb) or _negated(verb):
+        return []
+    done = [c for c in verb.children if c.dep_ == "xcomp" or c.dep_ == "prep" and c.lower_ in ("on", "to")]
+    if not done:
+        return []
+    parties = _subjects(verb, index) + _prep_objects(verb, index, {"with"})
+    for c in done:
+        if c.dep_ == "xcomp":
+            parties += _objects(c, index, {"with", "between"})
+    return _event("Agreement", parties, "057")
+
+
+def _pairs_of(token, index, owners) -> list:
+    """The organisation a generic noun stands for ('to head the body'): the one named among `owners`."""
+    m = index.at(token)
+    if m is not None:
+        return [a for a in (m.group or [m.actor]) if a.type in ROLE_ORGS]
+    if token.lemma_.lower() in GENERIC_BODIES:
+        return [a for a in owners if a.type in ("Organization", "Alliance", "PoliticalParty", "ArmedGroup")][:1]
+    return []
+
+
+def _post_text(noun, index) -> str:
+    """The post as written: the title with its own words, without the name of the state or body ('foreign
+    minister', 'secretary-general')."""
+    doc, end = noun.doc, noun.i
+    while end + 2 < len(doc) and doc[end + 1].text == "-":
+        end += 2
+    words = [t.text for t in doc[noun.left_edge.i:end + 1]
+             if t.dep_ not in ("det", "poss", "case", "nummod") and index.at(t) is None]
+    return re.sub(r" ?- ?", "-", " ".join(words)).lower()
+
+
+def _post_org(noun, index) -> list:
+    """The state or organisation a post is in: 'Chile's ambassador', 'the Chilean ambassador', 'head of X'."""
+    found = []
+    for child in noun.children:
+        if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            hit = index.at(child)
+            if hit is not None:
+                found += list(hit.group or [hit.actor])
+    found += [a for pobj in _pobjects(noun, ("of",)) for a in _phrase(pobj, index)]
+    return [a for a in found if a.type in ROLE_ORGS]
+
+
+def _elected(verb, index) -> list[Fact]:
+    """'X elected P as its secretary-general', 'X picked P to head the body', 'P was appointed head of Y':
+    an Election among the electors and the person, and the post it gives from then on."""
+    if verb.lemma_.lower() not in ELECT_VERBS or _intended(verb) or _negated(verb):
+        return []
+    passive = any(c.dep_ == "nsubjpass" for c in verb.children)
+    chosen = [c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+    persons = [a for c in chosen for a in _phrase(c, index) if a.type == "Person"]
+    if not persons:
+        return []
+    electors = [a for a in (_prep_objects(verb, index, {"by"}) if passive else _subjects(verb, index))
+                if a.type != "Person"]
+    orgs, post, leads = [], None, False
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.lemma_.lower() in LEAD_VERBS:
+            leads, post = True, None
+            for obj in child.children:
+                if obj.dep_ == "dobj":
+                    orgs += _pairs_of(obj, index, electors)
+        nouns = [child] if child.dep_ in ("oprd", "attr") else [
+            p for p in child.children if p.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ == "as" else []
+        for noun in nouns:
+            post = _post_text(noun, index)
+            orgs += _post_org(noun, index) or [a for pobj in _pobjects(noun, ("of",))
+                                               for a in _pairs_of(pobj, index, electors)]
+            if not orgs and any(t.dep_ == "poss" and t.lower_ in ("its", "their") for t in noun.subtree):
+                orgs += _pairs_of(noun, index, electors) or [
+                    a for a in electors if a.type in ("Organization", "Alliance", "PoliticalParty")][:1]
+    orgs = list(dict.fromkeys(o for o in orgs if o not in persons))
+    facts = _event("Election", electors + persons + orgs, None)
+    if orgs and (leads or post):
+        for person in persons:
+            fact = _role_fact([person], orgs[:1], post or "head")
+            if leads:
+                fact.label = "leaderOf"
+            fact.time_field, fact.confidence = "start", CONFIDENCE
+            facts.append(fact)
+    return facts
+
+
+def _leads(verb, index) -> list[Fact]:
+    """'P leads the X party', 'P, who heads X,': the person is the leader of the body named."""
+    if verb.lemma_.lower() not in LEAD_VERBS or _intended(verb) or _negated(verb) or verb.dep_ in ("xcomp", "acl"):
+        return []
+    persons = [a for a in _subjects(verb, index) if a.type == "Person"]
+    orgs = []
+    for obj in verb.children:
+        if obj.dep_ != "dobj":
+            continue
+        m = index.at(obj)
+        if m is not None:
+            orgs += list(m.group or [m.actor])
+        elif obj.lemma_.lower() in GENERIC_BODIES:
+            # 'the nationalist X party': the name is a modifier of a word for a body.
+            orgs += [a for c in obj.children if c.dep_ in ("compound", "appos") for a in _actors(c, index)]
+    orgs = [o for o in dict.fromkeys(orgs) if o.type in ROLE_ORGS and o.type != "State"]
+    return [_role_fact([p], [o], "leader") for p in persons for o in orgs]
+
+
+def _holds(noun, index) -> list[Fact]:
+    """A post said of someone: 'P is Chile's foreign minister', 'P became the Chilean ambassador', 'P, who
+    served as Chile's envoy,'. (A post as the object of another verb tells nothing of the subject.)"""
+    if noun.lemma_.lower() not in POST_NOUNS:
+        return []
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.lower_ == "as" and verb.dep_ == "prep":
+        verb = verb.head
+        if verb.lemma_.lower() not in SERVE_VERBS:
+            return []
+    elif noun.dep_ != "attr" or verb.lemma_.lower() not in COPULAS:
+        return []
+    if _intended(verb) or _negated(verb):
+        return []
+    persons = [a for a in _subjects(verb, index) if a.type == "Person"]
+    orgs = _post_org(noun, index)
+    if not persons or not orgs:
+        return []
+    return [_role_fact(persons, orgs[:1], _post_text(noun, index))]
+
+
+def _groups(verb, index) -> list[Fact]:
+    """'The bloc groups A, B and C', 'X comprises A and B', 'X brings together A and B', 'X is made up of
+    A and B': each is a member of the organisation."""
+    lemma = verb.lemma_.lower()
+    particles = {c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod")}
+    if not (lemma in MEMBERSHIP_VERBS or lemma == "bring" and "together" in particles
+            or lemma in ("consist", "make") and _pobjects(verb, ("of",))) or _negated(verb) or _intended(verb):
+        return []
+    owner_dep = "nsubjpass" if lemma == "make" else "nsubj"
+    owners = []
+    for child in verb.children:
+        if child.dep_ == owner_dep:
+            m = index.at(child)
+            owners += [a for a in ((m.group or [m.actor]) if m else []) if a.type in ("Organization", "Alliance")]
+    if not owners:
+        return []
+    members = [a for c in verb.children if c.dep_ == "dobj" for a in _phrase(c, index)]
+    members += [a for pobj in _pobjects(verb, ("of",)) for a in _phrase(pobj, index)]
+    return [Fact("relation", "memberOf", [m], owners[:1], time_field=None, confidence=CONFIDENCE)
+            for m in dict.fromkeys(members) if m.type == "State"]
 
 
 def _backed(token, index) -> list[Fact]:
@@ -251,7 +504,12 @@ _POST = rf"(?P<t>(?:[\w-]+ ){{0,3}}?(?:{TITLES}))(?: (?:on|to|for) [^,()]{{1,40}
 _POSSESSIVE = re.compile(rf"^(?:'s|’s) {_POST},? ?$", re.I)
 _OF = re.compile(rf"^, (?:the |a |an )?{_POST} of (?:the )?$", re.I)
 _APPOSED = re.compile(r"^, (?:the |a |an )?$", re.I)
-_ROLE_ORGS = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
+# "Chilean Foreign Minister Ana Ruiz", "Kremlin national security adviser P": the words of a post before a
+# name. Only words that name the post: 'opposition leader' is no leader of the state.
+_OFFICE = r"(?:senior|top|deputy|former|acting|chief|vice|prime|foreign|defen[cs]e|interior|finance|economy|trade|" \
+          r"justice|health|energy|home|special|supreme|national|security|high|first)"
+_BEFORE_NAME = re.compile(rf"^ (?P<t>(?:{_OFFICE} ){{0,3}}(?:{TITLES})) $", re.I)
+_COUNTERPART = re.compile(r"^ counterpart,? $", re.I)
 
 
 def _roles(text, start, end, index) -> list[Fact]:
@@ -260,7 +518,7 @@ def _roles(text, start, end, index) -> list[Fact]:
     here = [m for m in index.mentions if start <= m.start < end]
     out = []
     for k, m in enumerate(here):
-        if m.role not in ("name", "nominal") or m.actor.type not in _ROLE_ORGS:
+        if m.role not in ("name", "nominal") or m.actor.type not in ROLE_ORGS:
             continue
         before = here[k - 1] if k else None
         # "Chile's foreign minister Ana Ruiz", "the UN's envoy on Yemen, Omar Haddad": the next person named.
@@ -276,7 +534,43 @@ def _roles(text, start, end, index) -> list[Fact]:
                 post = _OF.match(between)
         if post:
             out.append(_role_fact([person.actor], [m.actor], post["t"]))
+    return out + _titled(text, start, end, index, out)
+
+
+def _titled(text, start, end, index, known) -> list[Fact]:
+    """"Peruvian Foreign Minister Ana Ruiz", "the Kremlin's ... ", and "X's president P and his Chilean
+    counterpart Q": Q holds the same post in Chile."""
+    here = sorted((m for m in index.mentions + index.seats if start <= m.start < end), key=lambda m: m.start)
+    out = []
+    for m, person in zip(here, here[1:]):
+        if person.actor.type != "Person" or m.actor.type not in ROLE_ORGS:
+            continue
+        between = text[m.end:person.start]
+        post = _BEFORE_NAME.match(between)
+        if post:
+            out.append(_role_fact([person.actor], [m.actor], post["t"]))
+        elif _COUNTERPART.match(between):
+            other = next((f for f in known + out if f.subject[0] is not person.actor), None)
+            if other is not None:
+                out.append(_role_fact([person.actor], [m.actor], other.role))
     return out
+
+
+def _as_states(facts) -> list[Fact]:
+    """A reciprocal relation between heads of state ('Peru's president and Chile's president signed a
+    partnership treaty') holds between their states."""
+    heads = {}
+    for f in facts:
+        if f.kind == "relation" and f.label == "leaderOf" and f.objects and f.objects[0].type == "State" \
+                and re.sub(r"^(?:(?:senior|top|deputy|former|acting|vice) )+", "", (f.role or "").lower()) in HEAD_TITLES:
+            heads.setdefault(f.subject[0].key, f.objects[0])
+    for f in facts:
+        if f.kind == "relation" and f.label in SYMMETRIC:
+            persons = [a for a in f.subject + f.objects if a.type == "Person"]
+            if persons and all(p.key in heads for p in persons):
+                f.subject = [heads.get(a.key, a) if a.type == "Person" else a for a in f.subject]
+                f.objects = [heads.get(a.key, a) if a.type == "Person" else a for a in f.objects]
+    return [f for f in facts if f.kind != "relation" or f.subject[0] not in f.objects]
 
 
 def facts_in(doc, mentions, body, sentence) -> list[Fact]:
@@ -285,8 +579,9 @@ def facts_in(doc, mentions, body, sentence) -> list[Fact]:
     out = []
     for token in doc:
         if token.pos_ == "VERB":
-            out += _verb_facts(token, index)
+            out += _verb_facts(token, index) + _agreed(token, index) + _elected(token, index)
+            out += _leads(token, index) + _groups(token, index)
         elif token.pos_ in ("NOUN", "PROPN"):
-            out += _noun_facts(token, index)
+            out += _noun_facts(token, index) + _holds(token, index)
         out += _backed(token, index)
-    return out + _roles(body, sentence.start, sentence.end, index)
+    return _as_states(out + _roles(body, sentence.start, sentence.end, index))

@@ -18,7 +18,7 @@ NEGATION = re.compile(r"\b(not|never|no longer|n't|denied|denies|refused|refuses
 ALLEGATION = re.compile(r"\b(accus\w*|alleg\w*|suspected|purported\w*)\b")
 MEMBER_ROLES = ("official", "minister", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson", "adviser",
                 "advisor", "diplomat", "negotiator", "representative", "member", "deputy", "senator", "governor",
-                "commander", "officer", "lawmaker", "mp")
+                "commander", "officer", "lawmaker", "mp", "high commissioner", "commissioner", "consul")
 TITLES = "|".join(sorted({r.replace(" ", r"[ -]") for r in LEADER_ROLES + MEMBER_ROLES}, key=len, reverse=True))
 
 
@@ -135,6 +135,15 @@ def _form_alliance(m, ab, ctx):
     alliance = typed(ab.actors(m["x"]), "Alliance", "Organization")
     return [Fact("relation", "memberOf", [a], alliance, confidence=0.8)
             for a in typed(ab.actors(m["a"]), *PARTIES) if alliance]
+
+
+@rule(rf"(?P<x>{M}) (?:now )?(?:groups|grouped|comprises|comprised|brings together|brought together|unites|united|"
+      rf"is made up of|was made up of|consists of|consisted of) (?P<a>{G})", 'group', 'compris', 'together', 'unite', 'made up', 'consist')
+def _groups(m, ab, ctx):
+    # The parser reads 'X groups A, B and C' as a noun compound as often as a verb: the word order decides.
+    body = typed(ab.actors(m["x"]), "Alliance", "Organization")
+    return [Fact("relation", "memberOf", [a], body, time_field=None, confidence=0.7)
+            for a in typed(ab.actors(m["a"]), "State")] if body else []
 
 
 @rule(rf"(?P<a>{M}) (?:is|was|are|were|remains?|became|becomes) (?:so far )?(?:still )?(?:the only |a |an |one of the |the )?"
@@ -301,9 +310,11 @@ def _mediate(m, ab, ctx):
 def _meet(m, ab, ctx):
     a = typed(ab.actors(m["a"]), *PARTIES)
     b = typed(ab.actors(m["b"]), *PARTIES)
-    titled = re.match(rf" (?:{W}{{1,3}}?)(?P<p>{M})", ctx.abstract.text[m.end():])
-    if titled and ab.mention(m["b"]).role in ("affiliation", "demonym"):
-        # "met Swedish Prime Minister Ulf Kristersson": the person, not the adjective, is who was met.
+    titled = re.match(rf"(?P<s>'s)? (?:{W}{{1,3}}?)(?P<p>{M})", ctx.abstract.text[m.end():])
+    if titled and (ab.mention(m["b"]).role in ("affiliation", "demonym")
+                   or titled["s"] and re.search(rf"\b(?:{TITLES})\b", titled.group(0))):
+        # "met Swedish Prime Minister Ulf Kristersson", "met Chile's foreign minister Ana Ruiz": the person,
+        # not the state named for the post, is who was met.
         b = typed(ab.actors(titled["p"]), "Person") or b
     if not a or not b:
         return []
@@ -412,7 +423,7 @@ def _title_apposition(m, ab, ctx):
 
 def _role_fact(person, org, title) -> Fact:
     title = re.sub(r"\s+", " ", title).strip()
-    core = re.sub(r"^(?:(?:senior|top|deputy|former|acting|vice) )+", "", title)
+    core = re.sub(r"^(?:(?:senior|top|deputy|former|acting|vice) )+", "", title.lower())
     leader = core in LEADER_ROLES or core.replace("-", " ") in LEADER_ROLES
     # A title holds when the article is written; the sentence's date belongs to the event it reports.
     return Fact("relation", "leaderOf" if leader else "memberOf", person, org, role=title, time_field=None,
