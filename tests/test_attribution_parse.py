@@ -152,3 +152,62 @@ def test_according_to_a_speaker_makes_it_the_claimant_but_a_document_does_not():
                    "The truce holds, according to the Chile-Peru accord signed in Lima.")
     assert [(c[0], c[1], c[2]) for c in found] == [
         ("Chilean Foreign Ministry", None, "the ambassador of Peru was summoned on Monday")]
+
+
+def test_quoted_as_saying_makes_the_quoted_the_claimant_and_the_quoter_the_channel():
+    found = claims("Lars Berg, the head of the Norwegian security service, was quoted by Peru's Andina news "
+                   "agency as saying military casualties had been high. Reuters quoted Chilean officials as "
+                   "saying that the border was closed.")
+    assert [(c[0], c[1], c[2]) for c in found] == [
+        ("Lars Berg", "Andina", "military casualties had been high"),
+        ("officials (unnamed)", "Reuters", "the border was closed")]
+
+
+def test_quote_first_then_quoted_as_saying():
+    found = claims('"We value your support of Chilean policy on every issue," Lars Berg was quoted as saying '
+                   "at the start of a meeting.")
+    assert [(c[0], c[2]) for c in found] == [("Lars Berg", "We value your support of Chilean policy on every issue")]
+
+
+def test_trailing_reporter_citing_a_source_is_the_channel():
+    found = claims('Ambassador Juan Soto was called back "for consultations," Peruvian broadcaster TV Peru '
+                   "reported, citing a statement from the Chilean Foreign Ministry.")
+    assert [c[0] for c in found] == ["Chilean Foreign Ministry"]
+    assert found[0][1] and "TV" in found[0][1]
+    assert found[0][2].startswith("Ambassador Juan Soto was called back")
+
+
+def test_accusing_each_other_is_a_claim_by_each():
+    found = claims("Chile and Peru have accused each other of breaching a ceasefire along the border.")
+    assert [(c[0], c[2]) for c in found] == [("Chile", "Peru breaching a ceasefire along the border"),
+                                             ("Peru", "Chile breaching a ceasefire along the border")]
+
+
+def test_blaming_after_a_relative_clause_speaks_for_the_subject():
+    found = claims("Chile formally withdrew from the treaty, which limited key categories of armed forces, "
+                   "blaming Peru for undermining regional security with its naval build-up.")
+    assert [(c[0], c[2]) for c in found] == [
+        ("Chile", "blaming Peru for undermining regional security with its naval build-up")]
+    assert claims("Peru blamed the weather.") == []
+
+
+def test_a_territory_claimed_by_a_state_is_no_claim():
+    assert claims("Svalbard, claimed by Norway as its own, was a Danish colony until 1920.") == []
+
+
+def test_it_is_the_institution_of_its_own_clause_but_not_of_what_was_said():
+    found = claims("Chile formally withdrew from the treaty. There was no immediate Peruvian reaction, but it "
+                   "has denied sending troops in the past.")
+    assert [c[0] for c in found] == ["Peru"]
+    found = claims("Norway said in a statement on Friday that the talks had failed. The Peruvian move was its "
+                   "latest hostile act, it said.")
+    assert [(c[0], c[1], c[2]) for c in found] == [("Norway", "statement", "the talks had failed"),
+                                                   ("Norway", None, "The Peruvian move was its latest hostile act")]
+
+
+def test_a_quote_after_an_indirect_claim_is_the_same_speakers_own_claim():
+    found = claims('Norway said that the Chile talks had failed. "The allies intend to suspend the treaty for as '
+                   'long as necessary."')
+    assert [(c[0], c[2], c[3]) for c in found] == [
+        ("Norway", "the Chile talks had failed", False),
+        ("Norway", "The allies intend to suspend the treaty for as long as necessary", True)]

@@ -14,7 +14,8 @@ INVERTED = re.compile(rf"^[\"“](?P<q>.+?)[,.!?]?[\"”],?\s+(?P<v>{SPEECH})\s+
                       rf"(?:\s+(?:on|in|at|to|from|after|before|during)\b.*|[,.;:].*|$)$")
 TOLD = re.compile(r"^(?P<who>.{1,120}?)\s+(?:told|informed|assured)\s+(?P<ch>.{1,60}?)\s+that\s+(?P<c>.+?)\.?$")
 REPORTED = re.compile(r"^(?P<who>.{1,120}?)\s+(?:has |have |had )?(?:also )?(?:reportedly |allegedly |publicly )?"
-                      r"(?P<v>said|says|announced|stated|warned|claimed|insisted|argued)\s+(?:that\s+)?(?P<c>.{12,}?)\.?$")
+                      r"(?P<v>said|says|announced|stated|warned|claimed|insisted|argued)\s+(?!by\b)(?:that\s+)?"
+                      r"(?P<c>.{12,}?)\.?$")
 TRAILING = re.compile(r"^(?P<c>.{12,}?),\s+(?P<who>[^,]{1,60}?)\s+(?:said|say|says|reported|added|told \w+)(?P<rest>[,.].*|$)")
 ACCUSED = re.compile(r"^(?P<who>.{0,120}?)\s*(?:has |have |had |went on to )?(?:accused|accuses|accusing|accuse)\s+"
                      r"(?P<t>.{1,80}?)\s+of\s+(?P<c>.+?)(?:,\s+in an? .*)?\.?$")
@@ -30,12 +31,15 @@ SPEECH_CUE = re.compile(rf"\b{SPEECH}\b|according to|stating|saying")
 BELIEVED_CUE = re.compile(r"(?:believed|thought|understood|said|reported|alleged|suspected) to\b")
 ACCORDING = re.compile(r",?\s*according to (?P<src>[^,.]+)[,.]?", re.I)
 ANON_HEADS = frozenset("official officials source sources diplomat diplomats insiders".split())
+VIA = re.compile(r"^(?:in|on|via|through) (?:a |an |its |their |his |her |the )(?P<ch>[^,]{1,50}?)"
+                 r"(?: (?:on|late on|early on) \w+)?,? that (?P<c>.{12,})$")
+PARTIES = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
 PRONOUN = re.compile(r"^(?:he|she)$", re.I)
 STATE_AGENCY = re.compile(r"\b(?:state|official|government) (?:news agency|media|television|tv)\b", re.I)
 # English verbs of saying and stance that take a clause or a quote as their complement; the parse, not this
 # list, decides whether a given use of one reports a claim.
 SPEECH_LEMMAS = frozenset("""say tell add state warn insist declare explain note write announce claim argue stress
-    confirm acknowledge report describe call urge accuse deny tweet post pledge term allege assert reiterate
+    confirm acknowledge report describe call urge accuse blame deny tweet post pledge term allege assert reiterate
     emphasise emphasize maintain suggest predict vow promise caution complain admit reply respond believe""".split())
 TITLES = frozenset("""president minister leader premier chancellor king queen prince spokesman spokeswoman
     spokesperson envoy ambassador secretary chief commander chairman chair head governor mayor""".split())
@@ -126,9 +130,16 @@ class Attributor:
         named = [a for a in named if a.type != "Media"] or named
         if named:
             return list(dict.fromkeys(named)), None, []
-        if re.search(r"\b(it)\b", words, re.I):
-            # A statement's "it said" goes on with the institution that spoke just before, not with the last
-            # actor named (often one inside the quote).
+        it = re.search(r"\b(it)\b", words, re.I)
+        if it:
+            # "No Peruvian reaction came, but it denied ...": an institution named before "it" in the speaker's
+            # words (not in what was said: "Y did Z, it said"); else a statement's "it said" goes on with the
+            # institution that spoke just before, not with the last actor named (often one inside the quote).
+            here = [m.actor for m in self.in_span(sentence, _clause_start(text, span[0]), span[0] + it.start()) if m.actor and not m.locative
+                    and m.actor.type in PARTIES and not _inside_quote(text, m.start - sentence.start,
+                                                                      m.end - sentence.start)]
+            if here:
+                return [here[-1]], None, []
             if self._speaking(sentence) and not any(a.type == "Person" for a in self.last.claimants):
                 return list(self.last.claimants), None, []
             actor = self._last_party(sentence.start + span[0])
@@ -177,9 +188,10 @@ class Attributor:
             and bool(self.last.claimants)
 
     def _pronoun_person(self, sentence, text, span, before_pos):
-        """The person a "he"/"she" that speaks stands for: one named earlier in the sentence outside a quote,
-        else the speaker of the claim just before, else the person last named. In "Y, who he said was ...",
-        "he" cannot be Y (the noun the relative clause describes)."""
+        """The person a "he"/"she" that speaks stands for: one named before it in the words that name the
+        speaker ("Mensah arrived and he said"), never in what was said; else the speaker of the claim just
+        before; else the person last named. In "Y, who he said was ...", "he" cannot be Y (the noun the
+        relative clause describes)."""
         words = text[span[0]:span[1]]
         skip = set()
         relative = re.search(r"\b(?:who|whom|which|whose)\s+(?:\w+\s+)?(?:he|she)\s*$", words, re.I)
@@ -188,7 +200,7 @@ class Attributor:
                      if m.actor and m.role != "pronoun"]
             skip = {named[-1].actor} if named else set()
         pronoun_at = span[0] + len(words.rstrip()) - len(words.rstrip().split(" ")[-1])
-        here = [m.actor for m in self.in_span(sentence, 0, pronoun_at)
+        here = [m.actor for m in self.in_span(sentence, _clause_start(text, span[0]), pronoun_at)
                 if m.actor and m.actor.type == "Person" and m.actor not in skip
                 and not _inside_quote(text, m.start - sentence.start, m.end - sentence.start)]
         if here:
@@ -200,8 +212,7 @@ class Attributor:
         return self._last_person(sentence.start + before_pos, skip)
 
     def _last_party(self, position):
-        parties = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
-        return next((m.actor for m in self._before(position) if m.actor and m.actor.type in parties), None)
+        return next((m.actor for m in self._before(position) if m.actor and m.actor.type in PARTIES), None)
 
     def _last_subject_state(self, sentence):
         for index in (sentence.index - 1, sentence.index):
@@ -237,6 +248,7 @@ class Attributor:
                     rule.content = fact.content
             elif _jaccard(fact, rule) < 0.5:
                 out.append(fact)
+        out = [one for fact in out for one in _reciprocal(fact)]
         if not out:
             carried = self._carried(sentence, text)
             out = [carried] if carried else []
@@ -248,12 +260,14 @@ class Attributor:
         return out
 
     def _carried(self, sentence, text):
-        """A sentence that is all quote, right after an attributed one, is the same speaker still talking."""
+        """A sentence that is all quote, right after an attributed one, is the same speaker still talking: the
+        same claim when that one was quoted too, else a quote of its own ("X said Y. 'Z.'")."""
         m = WHOLE_QUOTE.match(text)
-        if not m or self.last is None or self.last_index != sentence.index - 1 or not self.last.direct_quote:
+        if not m or self.last is None or self.last_index != sentence.index - 1 or self.last_at != sentence.index - 1:
             return None
         return ClaimFact(_clean(m["q"]), True, list(self.last.claimants), self.last.anonymous,
-                         self.last.channel, self.last.channel_name, verb=None, confidence=0.6, continues=True)
+                         self.last.channel, self.last.channel_name, verb=None, confidence=0.6,
+                         continues=self.last.direct_quote)
 
     def _parsed(self, sentence, text):
         """Claims read from the dependency parse: a speech or stance verb whose complement is a clause."""
@@ -262,11 +276,16 @@ class Attributor:
             return []
         out = []
         for verb in doc:
+            if verb.lemma_.lower() in ("quote", "cite") and verb.pos_ == "VERB":
+                fact = self._quoted_as(sentence, text, verb)
+                if fact:
+                    out.append(fact)
+                continue
             if verb.lemma_.lower() not in SPEECH_LEMMAS or verb.pos_ not in ("VERB", "AUX"):
                 continue
             complement = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None) \
                 or _predicative(verb)
-            if complement is None and verb.dep_ == "ROOT":
+            if complement is None and verb.dep_ in ("ROOT", "parataxis"):
                 fact = self._trailing(sentence, text, doc, verb)
                 if fact:
                     out.append(fact)
@@ -274,18 +293,48 @@ class Attributor:
             if complement is None or any(c.dep_ == "neg" for c in verb.children):
                 continue
             # "X said, ..., that Y": a complement that is itself an attribution is read at its own verb.
-            if complement.lemma_.lower() in SPEECH_LEMMAS and _subject(complement) is not None:
+            if complement.lemma_.lower() in SPEECH_LEMMAS and _subject(complement) is not None and (
+                    any(c.dep_ in ("ccomp", "xcomp") for c in complement.children) or _predicative(complement)):
                 continue
             fact = self._from_verb(sentence, text, verb, complement)
             if fact:
                 out.append(fact)
         return out
 
+    def _quoted_as(self, sentence, text, verb):
+        """"X was quoted (by Y) as saying Z", "Y quoted X as saying Z": X claims, Y is the channel."""
+        saying = next((t for c in verb.children if c.dep_ == "prep" and c.lower_ == "as" for t in c.children
+                       if t.lemma_.lower() == "say"), None)
+        if saying is None:
+            return None
+        complement = next((c for c in [*saying.children, *verb.children] if c.dep_ == "ccomp"), None)
+        speaker = next((c for c in verb.children if c.dep_ == "nsubjpass"), None) \
+            or next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if complement is None or speaker is None:
+            return None
+        agent = next((t for c in verb.children if c.dep_ == "agent" for t in c.children if t.dep_ == "pobj"), None)
+        outlet = agent if agent is not None else next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        claimants, anon, _ = self.who(sentence, text, _own_words(speaker), _own_words(speaker)[0])
+        if not claimants and not anon:
+            return None
+        channel, channel_name = self.channel(sentence, text, _own_words(outlet)) if outlet is not None else (None, None)
+        words = _complement_words(saying, complement)
+        if not words:
+            return None
+        content = _clean(text[words[0].idx:words[-1].idx + len(words[-1])])
+        if len(content) < 12:
+            return None
+        return ClaimFact(content, _inside_quote(text, words[0].idx, words[-1].idx), claimants, anon, channel,
+                         channel_name, verb="said", confidence=0.6)
+
     def _trailing(self, sentence, text, doc, verb):
         """"Y did Z, X reported" parsed without a complement: the words before the reporter's comma are what
         was reported; a speech verb opening them names the claimant, and the reporter is then its channel."""
         subject = _subject(verb)
-        if subject is None or not all(t.is_punct for t in doc[verb.i + 1:]):
+        citing = next((c for c in verb.children if c.dep_ == "advcl" and c.lemma_.lower() == "cite"
+                       and c.i > verb.i), None)
+        cited = {t.i for t in citing.subtree} if citing is not None else set()
+        if subject is None or not all(t.is_punct or t.i in cited for t in doc[verb.i + 1:]):
             return None
         start = subject.left_edge
         if start.i == 0 or doc[start.i - 1].text != ",":
@@ -305,6 +354,15 @@ class Attributor:
                 lemma = inner.lemma_.lower()
                 return ClaimFact(_clean(text[inner.idx:doc[start.i - 1].idx]), False, claimants, inner_anon,
                                  (media or extra)[0], verb=PLAIN.get(lemma, lemma), confidence=0.55, nested=True)
+        source = next((c for c in citing.children if c.dep_ == "dobj"), None) if citing is not None else None
+        if source is not None:
+            # "Y did Z, the broadcaster reported, citing the ministry": the cited source claims it.
+            source_span = (source.left_edge.idx, source.right_edge.idx + len(source.right_edge))
+            claimants, inner_anon, _ = self.who(sentence, text, source_span, source_span[0])
+            if claimants or inner_anon:
+                channel, channel_name = (media[0], None) if media else self.channel(sentence, text, span)
+                return ClaimFact(_clean(reported), False, claimants, inner_anon, channel, channel_name,
+                                 verb="reported", confidence=0.55, nested=True)
         if not reporters and not anon:
             return None
         channel = media[0] if media else None
@@ -321,6 +379,11 @@ class Attributor:
         # "X struck Y, saying that Z": a participle of saying speaks for the subject of the clause it hangs on.
         if subject is None and verb.dep_ == "advcl" and verb.tag_ == "VBG":
             subject = _subject(verb.head)
+        # The parser may hang a participle set off by a comma on the noun before it ("withdrew from the treaty,
+        # which ..., blaming Y for Z"): it still speaks for the subject of the sentence.
+        if subject is None and verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.i > 0 \
+                and verb.doc[verb.i - 1].text == ",":
+            subject = _subject(verb.sent.root)
         # "the West, which believes Z": the relative pronoun stands for the noun the clause describes.
         if subject is not None and subject.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
             subject = verb.head
@@ -329,7 +392,7 @@ class Attributor:
         # The subject's own words: a relative clause or apposition after it names others.
         last = subject
         for right in subject.rights:
-            if right.dep_ not in ("prep", "compound", "flat"):
+            if right.dep_ not in ("prep", "compound", "flat", "cc", "conj"):
                 break
             last = right.right_edge
         span = (subject.left_edge.idx, last.idx + len(last))
@@ -376,7 +439,7 @@ class Attributor:
         lemma = verb.lemma_.lower()
         hedge = HEDGES.search(text)
         return ClaimFact(content, quoted, claimants, anon, channel, channel_name,
-                         hedge=hedge.group(1) if hedge else ("accused" if lemma == "accuse" else None),
+                         hedge=hedge.group(1) if hedge else (verb.lower_ if lemma in ("accuse", "blame") else None),
                          verb=PLAIN.get(lemma, lemma), confidence=0.6, nested=nested)
 
     def claim(self, sentence) -> ClaimFact | None:
@@ -463,7 +526,12 @@ class Attributor:
         if m:
             claimants, anon, _ = self.who(sentence, text, m.span("who"), m.start("who"))
             if claimants or anon:
-                return ClaimFact(_clean(m["c"]), False, claimants, anon, verb=m["v"], confidence=0.65)
+                fact = ClaimFact(_clean(m["c"]), False, claimants, anon, verb=m["v"], confidence=0.65)
+                # "said in a statement on Friday that ...": the medium is the channel, not part of what was said.
+                via = VIA.match(fact.content)
+                if via:
+                    fact.content, fact.channel_name = _clean(via["c"]), via["ch"]
+                return fact
         m = DENIED.match(text) if ("denie" in low or "reject" in low) else None
         if m:
             claimants, anon, _ = self.who(sentence, text, m.span("who"), m.start("who"))
@@ -511,13 +579,43 @@ def _subject(verb):
     return min(found, key=lambda c: abs(verb.i - c.i)) if found else None
 
 
+def _clause_start(text, start):
+    """Where the words that can name a pronoun's referent begin: the sentence's start when the pronoun opens a
+    coordinated clause ("No Peruvian reply came, but it denied ..."), else the speaker's own words."""
+    return 0 if re.search(r"\b(?:but|and|yet|while|although|though)\s*$", text[:start], re.I) else start
+
+
+def _reciprocal(fact):
+    """"A and B accused each other of Z" is two claims: A's that B did Z, and B's that A did."""
+    each = re.match(r"(?:\w+\s+)?(?:each other|one another)\b\s*(?:of\s+)?(?P<rest>.+)$", fact.content, re.I)
+    if not each or len(fact.claimants) != 2:
+        return [fact]
+    a, b = fact.claimants
+    return [ClaimFact(f"{other.display_name()} {each['rest']}", False, [one], None, fact.channel, fact.channel_name,
+                      fact.hedge, fact.verb, fact.confidence) for one, other in ((a, b), (b, a))]
+
+
+def _own_words(noun):
+    """The character span of a noun phrase without what a relative clause or an apposition adds to it."""
+    last = noun
+    for right in noun.rights:
+        if right.dep_ not in ("prep", "compound", "flat", "cc", "conj"):
+            break
+        last = right.right_edge
+    return noun.left_edge.idx, last.idx + len(last)
+
+
 def _predicative(verb):
     """"describe X as Y", "call X Y", "term X Y": the object with what it is called stands for a complement."""
-    if verb.lemma_.lower() not in ("describe", "call", "term", "brand", "label", "dismiss"):
+    lemma = verb.lemma_.lower()
+    if lemma not in ("describe", "call", "term", "brand", "label", "dismiss", "blame"):
         return None
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is None:
         return None
+    if lemma == "blame":
+        # "blamed X for Y" accuses X of Y; "blamed the rain" says nothing of anyone.
+        return obj if any(c.dep_ == "prep" and c.lower_ == "for" for c in verb.children) else None
     named = next((c for c in verb.children if c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as"), None) \
         or next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "as"), None)
     return obj if named is not None else None
