@@ -82,7 +82,8 @@ def _add_parsed_facts(article, by_sentence, docs, out, clock):
 
     for sentence in article.sentences:
         here = by_sentence.get(sentence.index, [])
-        if len(here) < 2 or sentence.index not in docs:
+        # A plural reference ("the two countries") names two actors on its own.
+        if sum(len(m.group or [m]) for m in here) < 2 or sentence.index not in docs:
             continue
         for fact in clauses.facts_in(docs[sentence.index], here, article.body, sentence):
             if not out.has(fact, sentence):
@@ -194,7 +195,7 @@ class _Output:
         elif claim.channel_name:
             item["channel"] = claim.channel_name
         about = [m.actor for m in here if m.actor and not m.locative and m.role in EVIDENCE_ROLES
-                 and m.text in claim.content]
+                 and not m.pronoun and m.text in claim.content]
         if about:
             item["about"] = list(dict.fromkeys(self.use(a).key for a in about))
         self._provenance(item, sentence, claim.confidence, "010")

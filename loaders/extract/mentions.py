@@ -5,6 +5,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from geokg.loaders.extract import coreference
 from geokg.loaders.extract.gazetteer import COMMON, PARTICLES, Gazetteer, norm, tokens
 
 AFTER_PLACE = re.compile(r"\b(?:in|at|from|near)\s+[A-Z][\w.-]+,\s*$")
@@ -100,7 +101,8 @@ class Actor:
 
 @dataclass
 class Mention:
-    """A span of the body that refers to an actor; ``role`` says how (name, demonym, place, title, nominal)."""
+    """A span of the body that refers to an actor; ``role`` says how (name, demonym, place, title, nominal);
+    a nominal is a description ("the kingdom") or a ``pronoun`` ("it", "they")."""
 
     start: int
     end: int
@@ -111,6 +113,7 @@ class Mention:
     locative: bool = False
     place_name: str | None = None
     group: list | None = None
+    pronoun: bool = False
 
 
 class MentionFinder:
@@ -160,8 +163,19 @@ class MentionFinder:
         for sentence in sentences:
             self._sentence(sentence)
         self._nominals(sentences)
+        self._references(sentences)
         self.mentions.sort(key=lambda m: m.start)
         return self.mentions
+
+    def _references(self, sentences) -> None:
+        """Descriptions and pronouns that refer back to the actors named (coreference.py)."""
+        for ref in coreference.find(self.body, sentences, self.mentions):
+            if ref.role == "nominal" and len(ref.actors) == 1:
+                ref.actors[0].add_form(ref.text)
+            group = ref.actors if len(ref.actors) > 1 else None
+            # A pronoun reads as a reference back like "the kingdom" ("nominal"), for every layer of rules.
+            self.mentions.append(Mention(ref.start, ref.end, ref.text, ref.actors[0], "nominal", ref.sentence,
+                                         locative=ref.locative, group=group, pronoun=ref.role == "pronoun"))
 
     def _sentence(self, sentence) -> None:
         body = self.body
@@ -234,6 +248,8 @@ class MentionFinder:
         if not hit:
             return None
         n, form = hit
+        if n == 1 and keys[i] in self.surnames and i > 0 and keys[i - 1] in TITLE_WORDS and toks[i - 1][2][:1].isupper():
+            return None     # "Ms Jordan" after "Ana Jordan": the person, not the state
         if keys[i] in PARTICLES and n == 1:
             return None
         if n == 1 and len(start_tok) == 2 and not start_tok.isupper():
@@ -321,7 +337,7 @@ class MentionFinder:
             if j > i and key not in RUN_PARTICLES and keys[j - 1] not in RUN_PARTICLES:
                 hit = self.g.longest(keys, j)
                 if hit and hit[1].role != "place" and hit[1].entry.type != "Person" and not (
-                        hit[0] == 1 and len(tok) == 2 and not tok.isupper()):
+                        hit[0] == 1 and len(tok) == 2 and not tok.isupper()) and not self._surname(toks, keys, i, j, hit):
                     break
             if tok[:1].isupper() or (key in RUN_PARTICLES and j + 1 < len(toks) and toks[j + 1][2][:1].isupper()) or (
                     key in ("of", "the") and j + 1 < len(toks) and toks[j + 1][2][:1].isupper() and j > i):
@@ -390,6 +406,12 @@ class MentionFinder:
         actor.evidence = True
         actor.add_form(text, named=n > 1 or typ != "Person")
         return n, Mention(start, end, text, actor, "name", 0)
+
+    def _surname(self, toks, keys, i, j, hit) -> bool:
+        """True for a one-word name after a first name: "Ana Jordan" is a person, not the state. Not at the
+        start of a sentence, where a first name may be an ordinary word ("Said Iran's minister")."""
+        return j == i + 1 and i > 0 and hit[0] == 1 and keys[i] in self.g.first_names \
+            and keys[i] not in FIRST_NAME_STOP and toks[i][2][:1].isupper()
 
     def _type(self, words, lows, before, after):
         # Particles (al, bin) do not count towards a name's length: "Tamim bin Hamad al-Thani" has three parts.
