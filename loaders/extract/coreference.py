@@ -105,8 +105,8 @@ class Resolver:
     def __init__(self, body: str, sentences, mentions):
         self.body = body
         self.sentences = sentences
-        self.mentions = sorted((m for m in mentions if m.actor and m.role != "demonym" and not m.locative),
-                               key=lambda m: m.start)
+        # A demonym is an antecedent too: "no Peruvian reaction, but it has denied ...".
+        self.mentions = sorted((m for m in mentions if m.actor and not m.locative), key=lambda m: m.start)
         self.by_sentence: dict[int, list] = {}
         for m in self.mentions:
             self.by_sentence.setdefault(m.sentence, []).append(m)
@@ -248,7 +248,7 @@ class Resolver:
             return []
         # Else the actors of fitting kinds named in this sentence and the one before, when just so many are.
         near = [a for back, found in self._window(sentence, position) if back <= 1
-                for m in found if m.role != "affiliation" for a in _actors_of(m) if a.type in kinds]
+                for m in found if m.role not in ("affiliation", "demonym") for a in _actors_of(m) if a.type in kinds]
         near = list(dict.fromkeys(near))
         return near if len(near) == size else []
 
@@ -320,7 +320,7 @@ def _coordinations(body, mentions, kinds, size):
             modifier_start = m.start if modifier_start is None else modifier_start
             continue
         start, modifier_start = (modifier_start if modifier_start is not None else m.start), None
-        if m.group or m.actor.type not in kinds or m.role == "affiliation":
+        if m.group or m.actor.type not in kinds or m.role in ("affiliation", "demonym"):
             run = []
             continue
         if run and COORDINATION_GAP.fullmatch(body, run[-1].end, start) \
