@@ -199,3 +199,21 @@ def test_a_third_party_that_brokers_a_truce_between_two():
     text = "Brazil brokered a truce between Peru and Ecuador."
     assert relations(text) == {("Brazil", "mediatesBetween", ("Peru", "Ecuador"), None)}
     assert ("Agreement", frozenset({"Brazil", "Peru", "Ecuador"})) in events(text)
+
+
+def test_a_state_or_institution_that_speaks_makes_a_statement_event():
+    assert events("The Andean Community said on Monday that Peru had erred.") == {
+        ("Statement", frozenset({"Andean Community"}))}
+    assert events("Chilean officials said Peru had erred.") == {("Statement", frozenset({"Chile"}))}
+    assert events("Ghana, which borders Togo, said the border would stay open.") == {("Statement", frozenset({"Ghana"}))}
+
+
+@pytest.mark.parametrize("text", [
+    "Ana Ruiz told Reuters that Chile had erred.",          # a person's statement is a claim (gold conventions)
+    "Peru's envoy, Ana Ruiz, said it was a historic day.",
+    "Chile reportedly said Peru had erred.",
+    "Chile will say that Peru erred.",
+    "Chile did not say that Peru erred.",
+])
+def test_no_statement_event_by_a_person_or_in_doubt(text):
+    assert events(text) == set()

@@ -35,6 +35,13 @@ TARGET_PREPS = {"at", "towards", "toward", "on", "into"}
 LEAVING = {"Withdrawal", "DiplomaticRecall"}
 RELATIVE = {"who", "which", "that"}
 BROKERING = {"broker", "mediate", "negotiate"}
+# Verbs that report what someone said, and words that leave it in doubt ('reportedly said').
+REPORTING = {"say", "tell", "announce", "declare", "state", "write", "add", "stress", "insist", "warn", "note",
+             "tweet", "confirm"}
+HEDGES = {"reportedly", "allegedly", "purportedly"}
+# The gold conventions make an attributed statement by a state or institution an event; a person's is a claim.
+INSTITUTIONS = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
+SPEAKING_BODIES = {"official", "government", "ministry", "authority", "spokesman", "spokeswoman", "spokesperson"}
 # A decision or move is taken: 'X's decision to withdraw' reports the act ('plans' and 'threats' do not).
 DECISIONS = {"decision", "move"}
 # Nouns for the people or forces acting for what follows 'of': 'the leaders of X', 'the government of X'.
@@ -337,6 +344,37 @@ def _noun_facts(noun, index) -> list[Fact]:
     return facts
 
 
+def _speakers(token, index) -> list:
+    """Who speaks in a subject: the name, a name in apposition ('the UN's envoy, P,'), or the state of
+    its officials ('Chilean officials'); 'P's office' and 'the X leader' are someone else."""
+    out = []
+    for t in [token] + [c for c in token.conjuncts if c.dep_ == "conj"]:
+        m = index.at(t)
+        found = list(m.group or [m.actor]) if m is not None else []
+        if not found:
+            found = [a for c in t.children if c.dep_ == "appos" for a in _actors(c, index)]
+        if not found and t.lemma_.lower() in SPEAKING_BODIES:
+            found = _actors(t, index)
+        out += [a for a in found if a.type in INSTITUTIONS]
+    return list(dict.fromkeys(out))
+
+
+def _statement(verb, index) -> list[Fact]:
+    """'P said that ...', 'X announced ...', '"...," said P': a Statement event by each named speaker, people
+    included (the claims layer makes one for states and institutions only)."""
+    if verb.lemma_.lower() not in REPORTING or _intended(verb) or _negated(verb):
+        return []
+    if not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children) and verb.dep_ != "ccomp":
+        return []
+    if any(c.lower_ in HEDGES for c in verb.children):
+        return []
+    speakers = []
+    for c in verb.children:
+        if c.dep_ == "nsubj":
+            speakers += _speakers(verb.head if c.lower_ in RELATIVE and verb.dep_ == "relcl" else c, index)
+    return [Fact("event", "Statement", speakers, cameo="010", confidence=CONFIDENCE)] if speakers else []
+
+
 def _agreed(verb, index) -> list[Fact]:
     """'X and Y agreed to order a ceasefire', 'X agreed with Y on a truce': the agreeing is an Agreement
     between the parties, whatever it is they agreed to do (the act itself is coded when it happens)."""
@@ -580,7 +618,7 @@ def facts_in(doc, mentions, body, sentence) -> list[Fact]:
     for token in doc:
         if token.pos_ == "VERB":
             out += _verb_facts(token, index) + _agreed(token, index) + _elected(token, index)
-            out += _leads(token, index) + _groups(token, index)
+            out += _leads(token, index) + _groups(token, index) + _statement(token, index)
         elif token.pos_ in ("NOUN", "PROPN"):
             out += _noun_facts(token, index) + _holds(token, index)
         out += _backed(token, index)
