@@ -211,3 +211,16 @@ def test_a_quote_after_an_indirect_claim_is_the_same_speakers_own_claim():
     assert [(c[0], c[2], c[3]) for c in found] == [
         ("Norway", "the Chile talks had failed", False),
         ("Norway", "The allies intend to suspend the treaty for as long as necessary", True)]
+
+
+def test_a_judgement_of_a_thing_is_a_stance_claim_but_welcoming_a_guest_is_not():
+    found = claims('Lima hailed the beginning of a "new phase" in relations with Chile.')
+    assert [(c[0], c[2]) for c in found] == [
+        ("Peru", 'hailed the beginning of a "new phase" in relations with Chile')]
+    assert claims("Peru welcomed President Gabriel Boric in Lima. Ghana welcomed the delegation from Norway.") == []
+
+
+def test_a_judgement_beside_a_statement_is_one_claim():
+    found = claims("Norway condemned a decision by Peru on Tuesday to leave the treaty, and said it would "
+                   "suspend the accord in response.")
+    assert [(c[0], c[2]) for c in found] == [("Norway", "it would suspend the accord in response")]

@@ -40,7 +40,12 @@ STATE_AGENCY = re.compile(r"\b(?:state|official|government) (?:news agency|media
 # list, decides whether a given use of one reports a claim.
 SPEECH_LEMMAS = frozenset("""say tell add state warn insist declare explain note write announce claim argue stress
     confirm acknowledge report describe call urge accuse blame deny tweet post pledge term allege assert reiterate
-    emphasise emphasize maintain suggest predict vow promise caution complain admit reply respond believe""".split())
+    emphasise emphasize maintain suggest predict vow promise caution complain admit reply respond believe
+    hail welcome condemn denounce praise laud applaud criticise criticize slam deplore""".split())
+# Verbs that judge what their object names: with one, the subject takes a stance the gold reads as a claim.
+APPRAISE = frozenset("hail welcome condemn denounce praise laud applaud criticise criticize slam deplore".split())
+GUESTS = frozenset("""delegation guest visitor team official counterpart envoy troop refugee crowd people party
+    member athlete student worker""".split())
 TITLES = frozenset("""president minister leader premier chancellor king queen prince spokesman spokeswoman
     spokesperson envoy ambassador secretary chief commander chairman chair head governor mayor""".split())
 # The verb a parse-found claim is filed under: the forms add_claim reads as a plain statement.
@@ -98,7 +103,11 @@ class Attributor:
         # "officials have (also)": the words before the verb end on its subject's head.
         words = re.sub(r"(?:\s+(?:has|have|had|also|reportedly|allegedly|later|earlier|previously|then|would|will))+$",
                        "", text[span[0]:span[1]].strip(), flags=re.I)
-        found = [m for m in self.in_span(sentence, *span) if m.actor and not m.locative]
+        # A pronoun that is the speaker is resolved here, by who spoke last (_pronoun_person), not by the
+        # nearest actor the mention layer would give it.
+        speaking_pronoun = re.search(r"\b(?:he|she|it)$", words, re.I)
+        found = [m for m in self.in_span(sentence, *span) if m.actor and not m.locative
+                 and not (speaking_pronoun and getattr(m, "pronoun", False))]
         people = [m.actor for m in found if m.actor.type == "Person"]
         agency = STATE_AGENCY.search(words)
         media = [m for m in found if m.actor.type == "Media"]
@@ -197,7 +206,7 @@ class Attributor:
         relative = re.search(r"\b(?:who|whom|which|whose)\s+(?:\w+\s+)?(?:he|she)\s*$", words, re.I)
         if relative:
             named = [m for m in self.in_span(sentence, 0, span[0] + relative.start())
-                     if m.actor and m.role != "pronoun"]
+                     if m.actor and not getattr(m, "pronoun", False)]
             skip = {named[-1].actor} if named else set()
         pronoun_at = span[0] + len(words.rstrip()) - len(words.rstrip().split(" ")[-1])
         here = [m.actor for m in self.in_span(sentence, _clause_start(text, span[0]), pronoun_at)
@@ -248,6 +257,13 @@ class Attributor:
                     rule.content = fact.content
             elif _jaccard(fact, rule) < 0.5:
                 out.append(fact)
+            elif fact.claimants and set(fact.claimants) < set(rule.claimants):
+                # The rules read every actor before the verb as its speaker ("X condemned Y's move and said");
+                # the parse's subject is the speaker.
+                rule.claimants = list(fact.claimants)
+        # "X condemned Y and said Z" is one statement: the judgement alone is a claim only when nothing else is.
+        out = [fact for fact in out if fact.verb not in APPRAISE or not any(
+            other.verb not in APPRAISE and _same_source(fact, other) for other in out)]
         out = [one for fact in out for one in _reciprocal(fact)]
         if not out:
             carried = self._carried(sentence, text)
@@ -439,7 +455,8 @@ class Attributor:
         lemma = verb.lemma_.lower()
         hedge = HEDGES.search(text)
         return ClaimFact(content, quoted, claimants, anon, channel, channel_name,
-                         hedge=hedge.group(1) if hedge else (verb.lower_ if lemma in ("accuse", "blame") else None),
+                         hedge=hedge.group(1) if hedge else (verb.lower_ if lemma in ("accuse", "blame") or lemma in APPRAISE
+                                                             else None),
                          verb=PLAIN.get(lemma, lemma), confidence=0.6, nested=nested)
 
     def claim(self, sentence) -> ClaimFact | None:
@@ -608,11 +625,16 @@ def _own_words(noun):
 def _predicative(verb):
     """"describe X as Y", "call X Y", "term X Y": the object with what it is called stands for a complement."""
     lemma = verb.lemma_.lower()
-    if lemma not in ("describe", "call", "term", "brand", "label", "dismiss", "blame"):
+    if lemma not in ("describe", "call", "term", "brand", "label", "dismiss", "blame") and lemma not in APPRAISE:
         return None
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is None:
         return None
+    if lemma in APPRAISE:
+        # "welcomed the request", "condemned the attack": a judgement of a thing; "welcomed President X" is
+        # a host receiving a guest.
+        guest = obj.lemma_.lower() in TITLES or obj.lemma_.lower() in GUESTS
+        return obj if obj.pos_ == "NOUN" and not (lemma == "welcome" and guest) else None
     if lemma == "blame":
         # "blamed X for Y" accuses X of Y; "blamed the rain" says nothing of anyone.
         return obj if any(c.dep_ == "prep" and c.lower_ == "for" for c in verb.children) else None
@@ -625,7 +647,9 @@ def _complement_words(verb, complement):
     """The tokens of what was said: the complement's subtree without its "that" and without a speech verb
     coordinated into it ("warned that A and urged B"); for "call X Y", the object through what it is called."""
     if complement.dep_ == "dobj":
-        last = max(t.i for c in verb.children if c.i >= complement.i and not c.is_punct for t in c.subtree)
+        # Through what the object is called or blamed for, not into a verb coordinated with this one.
+        last = max(t.i for c in verb.children if c.i >= complement.i and not c.is_punct
+                   and c.dep_ not in ("conj", "cc") for t in c.subtree)
         return [t for t in verb.doc[complement.left_edge.i:last + 1]]
     if complement.dep_ == "xcomp" and complement.i > verb.i:
         # "urged Ecuador to withdraw": whom the verb addresses belongs to what was said.
