@@ -87,6 +87,8 @@ def claims_to_graph(doc: ClaimsDoc, ids: Ids) -> tuple[URIRef, Graph]:
         for alias in a.aliases:
             if alias != a.name:
                 g.add((node, SKOS.altLabel, Literal(alias)))
+        for key in {n.lower() for n in (a.name, *a.aliases)}:
+            g.add((node, GK.nameKey, Literal(key)))
         if a.wikidata:
             g.add((node, OWL.sameAs, WD[a.wikidata]))
         if a.dbpedia:

@@ -24,7 +24,7 @@ _QUERIES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="geokg-page")
 HIDDEN = {
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2004/02/skos/core#altLabel",
-    "http://www.w3.org/2002/07/owl#sameAs", "https://schema.org/articleBody",
+    "http://www.w3.org/2002/07/owl#sameAs", "https://schema.org/articleBody", str(GK.nameKey),
     # Direct relation triples are shown with their provenance under Relations instead.
     *(str(GK[p]) for p in PREDICATES),
 }
@@ -117,7 +117,7 @@ SELECT DISTINCT ?s ?p ?o WHERE {
 
 DESCRIPTION = PREFIXES + f"""
 CONSTRUCT {{ ?u ?p ?o . ?fact ?fp ?fo . ?n rdfs:label ?nl }} WHERE {{
-  {{ ?u ?p ?o FILTER(?p != schema:articleBody) }}
+  {{ ?u ?p ?o FILTER(?p != schema:articleBody && ?p != gk:nameKey) }}
   UNION {{ ?fact {LINKS}|gk:statedIn ?u . ?fact ?fp ?fo }}
   UNION {{ ?fact {LINKS} ?u . ?fact {LINKS} ?n . ?n rdfs:label ?nl }}
   UNION {{ ?u ?p2 ?n . ?n rdfs:label ?nl }}
@@ -357,7 +357,7 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
 
 def describe(store, uri: str):
     """The triples behind an entity page, for its Turtle and JSON-LD twins."""
-    return store.query(DESCRIPTION, {"u": URIRef(uri)})
+    return store.query(_about(DESCRIPTION, uri))
 
 
 def home_data(store) -> dict:

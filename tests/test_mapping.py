@@ -38,9 +38,9 @@ EXPECTED = """
 
 <http://x.test/graph/tiny> prov:wasDerivedFrom id:article\\/tiny .
 id:article\\/tiny a gk:Article ; gk:fileName "tiny.txt" ; rdfs:label "tiny.txt" .
-id:actor\\/ruritania a gk:State ; skos:prefLabel "Ruritania" ; rdfs:label "Ruritania" ;
+id:actor\\/ruritania a gk:State ; skos:prefLabel "Ruritania" ; rdfs:label "Ruritania" ; gk:nameKey "ruritania" ;
     schema:subjectOf id:article\\/tiny ; gk:memberOf id:actor\\/grand-pact .
-id:actor\\/grand-pact a gk:Alliance ; skos:prefLabel "Grand Pact" ; rdfs:label "Grand Pact" ;
+id:actor\\/grand-pact a gk:Alliance ; skos:prefLabel "Grand Pact" ; rdfs:label "Grand Pact" ; gk:nameKey "grand pact" ;
     schema:subjectOf id:article\\/tiny .
 id:relation\\/tiny\\/ruritania-memberof-grand-pact a gk:Membership ;
     gk:subject id:actor\\/ruritania ; gk:relation gk:memberOf ; gk:object id:actor\\/grand-pact ;
