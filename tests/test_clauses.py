@@ -217,3 +217,19 @@ def test_a_state_or_institution_that_speaks_makes_a_statement_event():
 ])
 def test_no_statement_event_by_a_person_or_in_doubt(text):
     assert events(text) == set()
+
+
+def test_a_post_written_into_a_gazetteer_name_holds_for_the_state_named_in_the_sentence():
+    found = relations("American President Jimmy Carter and Chilean President Ana Ruiz signed a partnership treaty "
+                      "in Washington.")
+    assert ("Jimmy Carter", "leaderOf", "United States", None) in found
+    assert ("United States", "alliedWith", "Chile", None) in found
+
+
+def test_the_leader_of_a_name_that_goes_on_is_the_leader_of_the_longer_name():
+    # The mention finder cuts the name in two: the state's name and the rest, a name of its own.
+    found = relations("The talks were begun by Ana Ruiz, the historic leader of the Ghana National Resistance, "
+                      "who died in May.")
+    assert [r for r in found if r[0] == "Ana Ruiz"] == [
+        ("Ana Ruiz", "leaderOf", "Armed Forces of National Resistance", None)]
+    assert relations("Ana Ruiz, the deputy opposition leader of Chile, spoke.") == {("Ana Ruiz", "memberOf", "Chile", None)}

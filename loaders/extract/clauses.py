@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from geokg.loaders.extract import gazetteer
 from geokg.loaders.extract.lexicon import NounTrigger, noun_trigger, resolve
 from geokg.loaders.extract.mentions import LEADER_ROLES
 from geokg.loaders.extract.patterns import MEMBER_ROLES, TITLES, Fact, _role_fact
@@ -76,6 +77,7 @@ class _Index:
         self.locatives = [m for m in kept if m.locative]
         # A seat of government before a post stands for its state ('Kremlin spokesman P').
         self.seats = [m for m in mentions if m.actor and m.role == "place" and not m.locative]
+        self.everything = [m for m in mentions if m.actor]
         self.offsets = offsets
 
     def at(self, token, locative=False):
@@ -548,6 +550,8 @@ _OFFICE = r"(?:senior|top|deputy|former|acting|chief|vice|prime|foreign|defen[cs
           r"justice|health|energy|home|special|supreme|national|security|high|first)"
 _BEFORE_NAME = re.compile(rf"^ (?P<t>(?:{_OFFICE} ){{0,3}}(?:{TITLES})) $", re.I)
 _COUNTERPART = re.compile(r"^ counterpart,? $", re.I)
+# A person's name as the gazetteer writes some: "Russian President Vladimir Putin" is one mention.
+_TITLED_NAME = re.compile(rf"^(?P<s>[A-Z][\w-]+(?: [A-Z][\w-]+)?) (?P<t>(?:{_OFFICE} ){{0,3}}(?:{TITLES})) \S", re.I)
 
 
 def _roles(text, start, end, index) -> list[Fact]:
@@ -568,8 +572,16 @@ def _roles(text, start, end, index) -> list[Fact]:
             # "Ana Ruiz, Chile's foreign minister": the post follows the state's name.
             post = _APPOSED.match(between) and _POSSESSIVE.match(text[m.end:m.end + 80].split(",")[0] + ",")
             # "the leader of the Mozambique National Resistance": a name that goes on is not the state's.
-            if not post and not re.match(r" [A-Z]", text[m.end:m.end + 2]):
+            if not post:
                 post = _OF.match(between)
+                # "the leader of the Mozambique National Resistance": a name that goes on is not the state's
+                # but the one that follows, if it is a name.
+                if post and re.match(r" [A-Z]", text[m.end:m.end + 2]):
+                    following = here[k + 1] if k + 1 < len(here) else None
+                    if following is None or following.start != m.end + 1 or following.actor.type not in ROLE_ORGS:
+                        post = None
+                    else:
+                        m = following
         if post:
             out.append(_role_fact([person.actor], [m.actor], post["t"]))
     return out + _titled(text, start, end, index, out)
@@ -580,6 +592,13 @@ def _titled(text, start, end, index, known) -> list[Fact]:
     counterpart Q": Q holds the same post in Chile."""
     here = sorted((m for m in index.mentions + index.seats if start <= m.start < end), key=lambda m: m.start)
     out = []
+    for person in here:
+        titled = _TITLED_NAME.match(person.text) if person.actor.type == "Person" else None
+        form = gazetteer.load().forms.get(gazetteer.key_of(titled["s"])) if titled else None
+        if form is not None and form.entry.kind == "state":
+            state = next((m.actor for m in index.everything if m.actor.name == form.entry.name), None)
+            if state is not None:
+                out.append(_role_fact([person.actor], [state], titled["t"]))
     for m, person in zip(here, here[1:]):
         if person.actor.type != "Person" or m.actor.type not in ROLE_ORGS:
             continue

@@ -424,7 +424,9 @@ def _title_apposition(m, ab, ctx):
 def _role_fact(person, org, title) -> Fact:
     title = re.sub(r"\s+", " ", title).strip()
     core = re.sub(r"^(?:(?:senior|top|deputy|former|acting|vice) )+", "", title.lower())
-    leader = core in LEADER_ROLES or core.replace("-", " ") in LEADER_ROLES
+    # "historic leader", "national security chief": the last words name the post; a deputy is no leader.
+    leader = core.replace("-", " ") in LEADER_ROLES or core in LEADER_ROLES or any(
+        core.endswith(" " + r) for r in LEADER_ROLES) and not re.search(r"\b(?:deputy|vice|assistant|opposition)\b", core)
     # A title holds when the article is written; the sentence's date belongs to the event it reports.
     return Fact("relation", "leaderOf" if leader else "memberOf", person, org, role=title, time_field=None,
                 confidence=0.8)
