@@ -233,3 +233,25 @@ def test_the_leader_of_a_name_that_goes_on_is_the_leader_of_the_longer_name():
     assert [r for r in found if r[0] == "Ana Ruiz"] == [
         ("Ana Ruiz", "leaderOf", "Armed Forces of National Resistance", None)]
     assert relations("Ana Ruiz, the deputy opposition leader of Chile, spoke.") == {("Ana Ruiz", "memberOf", "Chile", None)}
+
+
+def test_an_owners_withdrawal_from_an_alliance():
+    text = "Norway's withdrawal from AUKUS surprised Ghana."
+    assert relations(text) == {("Norway", "leftAlliance", "AUKUS", None)}
+    assert events(text) == {("Withdrawal", frozenset({"Norway", "AUKUS"}))}
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Peru held talks with Chile on Monday.", {("Meeting", frozenset({"Peru", "Chile"}))}),
+    ("A phone call between the presidents of Ghana and Norway took place on Monday.",
+     {("Meeting", frozenset({"Ghana", "Norway"}))}),
+    ("Talks between Ghana and Togo collapsed.", {("Meeting", frozenset({"Ghana", "Togo"}))}),
+])
+def test_nouns_that_carry_a_meeting(text, found):
+    assert events(text) == found
+
+
+def test_the_election_of_a_person_as_head_keeps_the_post_alone_as_role():
+    doc = extract(HEADER + "The election of Ana Ruiz as head of the Andean Community was welcomed.\n", "t.txt")
+    assert [(r["subject"], r["predicate"], r["object"], r["role"]) for r in doc["relations"]] == [
+        ("Ana Ruiz", "leaderOf", "Andean Community", "head of Andean Community")]

@@ -316,12 +316,13 @@ def _noun_facts(noun, index) -> list[Fact]:
     if verb is not None and noun.dep_ == "dobj" and "with" in {c.lower_ for c in noun.children if c.dep_ == "prep"}:
         # 'X reported battles with Y': the subject is the other side.
         parties += _subjects(verb, index)
-    parties += _prep_objects(noun, index, preps)
+    # The owner first: 'X's withdrawal from Y', 'X's war with Y'.
     for child in noun.children:
         if child.dep_ in ("poss", "compound", "amod", "nmod"):
             hit = index.at(child)
             if hit is not None:
                 parties += [a for a in (hit.group or [hit.actor]) if a.type in PARTIES]
+    parties += _prep_objects(noun, index, preps)
     if verb is not None and noun.dep_ in ("nsubj", "nsubjpass"):
         # 'battles erupted between X and Y', 'the summit was attended by X and Y'
         parties += _prep_objects(verb, index, {"between", "among"})

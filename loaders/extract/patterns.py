@@ -326,7 +326,7 @@ def _meet(m, ab, ctx):
 
 
 @rule(rf"(?:election|appointment|selection|re-election|nomination|choice) of (?P<p>{M}) as (?P<role>[^,.;]{{1,40}}?)"
-      rf"(?=,|\.|;| with| in| and|$)", ' of ')
+      rf"(?=,|\.|;| with| in| and| was| is| has| had|$)", ' of ')
 def _election(m, ab, ctx):
     person = typed(ab.actors(m["p"]), "Person")
     if not person:
