@@ -224,3 +224,17 @@ def test_a_judgement_beside_a_statement_is_one_claim():
     found = claims("Norway condemned a decision by Peru on Tuesday to leave the treaty, and said it would "
                    "suspend the accord in response.")
     assert [(c[0], c[2]) for c in found] == [("Norway", "it would suspend the accord in response")]
+
+
+def test_the_ministry_is_the_ministry_named_before_and_it_goes_on_with_it():
+    found = claims("Peru's Foreign Ministry summoned the Chilean ambassador on Monday. The ministry said in a "
+                   'statement that the envoy had been told to leave. "This is a grave breach of trust," it said.')
+    assert [(c[0], c[2]) for c in found] == [("Peru's Foreign Ministry", "the envoy had been told to leave"),
+                                             ("Peru's Foreign Ministry", "This is a grave breach of trust")]
+
+
+def test_officials_who_ask_not_to_be_named_are_an_anonymous_source():
+    found = claims("Chilean officials, speaking on condition of anonymity, said the talks had collapsed. A "
+                   "Peruvian diplomat, who asked not to be named, said Lima would recall its envoy.")
+    assert [(c[0], c[2]) for c in found] == [("unnamed source", "the talks had collapsed"),
+                                             ("diplomat (unnamed)", "Lima would recall its envoy")]

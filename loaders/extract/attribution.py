@@ -33,6 +33,12 @@ ACCORDING = re.compile(r",?\s*according to (?P<src>[^,.]+)[,.]?", re.I)
 ANON_HEADS = frozenset("official officials source sources diplomat diplomats insiders".split())
 VIA = re.compile(r"^(?:in|on|via|through) (?:a |an |its |their |his |her |the )(?P<ch>[^,]{1,50}?)"
                  r"(?: (?:on|late on|early on) \w+)?,? that (?P<c>.{12,})$")
+# "The ministry said": a definite description of an institution named before.
+DESCRIBED = re.compile(r"^the\s+(?:[a-z'-]+\s+){0,2}?(?P<k>ministry|office|council|commission|agency|"
+                       r"army|military|court|government|cabinet|presidency|authorities|palace|secretariat|committee|"
+                       r"service|movement|party|group|alliance|bloc|league|union|organisation|organization)$", re.I)
+ANONYMITY = re.compile(r"\b(?:on (?:the )?condition of anonymity|(?:declined|asked|did not want|refused) (?:not )?to be "
+                       r"(?:named|identified)|who (?:was|were) not (?:authori[sz]ed|allowed) to)\b", re.I)
 PARTIES = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
 PRONOUN = re.compile(r"^(?:he|she)$", re.I)
 STATE_AGENCY = re.compile(r"\b(?:state|official|government) (?:news agency|media|television|tv)\b", re.I)
@@ -139,14 +145,19 @@ class Attributor:
         named = [a for a in named if a.type != "Media"] or named
         if named:
             return list(dict.fromkeys(named)), None, []
+        kind = DESCRIBED.search(words)
+        if kind:
+            described = self._described(kind["k"].lower(), sentence)
+            if described:
+                return [described], None, []
         it = re.search(r"\b(it)\b", words, re.I)
         if it:
             # "No Peruvian reaction came, but it denied ...": an institution named before "it" in the speaker's
             # words (not in what was said: "Y did Z, it said"); else a statement's "it said" goes on with the
             # institution that spoke just before, not with the last actor named (often one inside the quote).
-            here = [m.actor for m in self.in_span(sentence, _clause_start(text, span[0]), span[0] + it.start()) if m.actor and not m.locative
-                    and m.actor.type in PARTIES and not _inside_quote(text, m.start - sentence.start,
-                                                                      m.end - sentence.start)]
+            here = [m.actor for m in self.in_span(sentence, _clause_start(text, span[0]), span[0] + it.start())
+                    if m.actor and not m.locative and m.actor.type in PARTIES
+                    and not _inside_quote(text, m.start - sentence.start, m.end - sentence.start)]
             if here:
                 return [here[-1]], None, []
             if self._speaking(sentence) and not any(a.type == "Person" for a in self.last.claimants):
@@ -160,6 +171,17 @@ class Attributor:
             noun = anon.group(1).lower()
             return [], ("unnamed source" if "source" in noun else f"{noun} (unnamed)"), []
         return [], None, []
+
+    def _described(self, kind, sentence):
+        """The actor "the ministry" or "the government" stands for: the last one named with that word in its
+        name ("Peru's Foreign Ministry"); a state's government is the state, when a state has just spoken."""
+        if kind in ("government", "cabinet", "presidency", "authorities"):
+            if self._speaking(sentence) and len(self.last.claimants) == 1 and self.last.claimants[0].type == "State":
+                return self.last.claimants[0]
+            return None
+        word = re.compile(rf"\b{kind}\b", re.I)
+        return next((m.actor for m in self._before(sentence.start) if m.actor and m.actor.type in PARTIES
+                     and any(word.search(form) for form in (m.actor.name, m.text, *m.actor.forms))), None)
 
     def _last_person(self, position, skip=()):
         return next((m.actor for m in self._before(position) if m.actor and m.actor.type == "Person"
@@ -261,6 +283,11 @@ class Attributor:
                 # The rules read every actor before the verb as its speaker ("X condemned Y's move and said");
                 # the parse's subject is the speaker.
                 rule.claimants = list(fact.claimants)
+        if ANONYMITY.search(text):
+            # "Peruvian officials, speaking on condition of anonymity, said": whoever they serve, unnamed.
+            for fact in out:
+                if fact.claimants and not any(a.type == "Person" for a in fact.claimants):
+                    fact.claimants, fact.anonymous = [], "unnamed source"
         # "X condemned Y and said Z" is one statement: the judgement alone is a claim only when nothing else is.
         out = [fact for fact in out if fact.verb not in APPRAISE or not any(
             other.verb not in APPRAISE and _same_source(fact, other) for other in out)]
