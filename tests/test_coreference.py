@@ -123,3 +123,30 @@ def test_title_and_surname_after_the_full_name_is_the_person():
     assert person(body, "Jordan") == "Ana Jordan"
     names = {a["name"]: a["type"] for a in run(body)["actors"]}
     assert names.get("Ana Jordan") == "Person" and "Jordan" not in names, names
+
+
+def test_a_name_before_a_group_noun_names_the_group_and_is_the_same_actor_later():
+    body = ("Peru and the militant Sendero Rojo movement agreed a truce on Monday. "
+            "Peru then struck Sendero Rojo commanders in Cusco.\n")
+    article = read_article(HEADER + body, "t.txt")
+    mentions = MentionFinder(gazetteer.load(), article.body).run(article.sentences)
+    found = [(m.sentence, m.actor.name, m.actor.type) for m in mentions if m.text == "Sendero Rojo"]
+    assert found == [(0, "Sendero Rojo", "ArmedGroup"), (1, "Sendero Rojo", "ArmedGroup")], found
+
+
+@pytest.mark.parametrize("body, name, kind", [
+    ("Ana Castillo leads the centrist Nuevo Rumbo party in Peru.\n", "Nuevo Rumbo", "PoliticalParty"),
+    ("The deal makes it the first Andean party ever in a Peruvian government.\n", "Andean", None),
+    ("Chile banned the oldest Marxist movement in the country.\n", "Marxist", None),
+    ("Peru welcomed an Aymara party into the coalition.\n", "Aymara", None),
+])
+def test_a_group_noun_after_a_word_that_only_describes_a_kind_names_no_one(body, name, kind):
+    types = {a["name"]: a["type"] for a in run(body)["actors"]}
+    assert types.get(name) == kind, types
+
+
+def test_a_description_around_a_backer_keeps_both():
+    doc = run("Chile struck the Nueva Senda group near the border on Monday.\n\n"
+              "In response, the Peruvian-backed group fired rockets at Chile.\n")
+    assert ("Peru", "Nueva Senda") in {(r["subject"], r["object"]) for r in doc["relations"]
+                                       if r["predicate"] == "supports"}, doc["relations"]

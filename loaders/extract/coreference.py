@@ -110,7 +110,10 @@ class Resolver:
         self.by_sentence: dict[int, list] = {}
         for m in self.mentions:
             self.by_sentence.setdefault(m.sentence, []).append(m)
-        self.taken = [(m.start, m.end) for m in mentions]
+        # A demonym before a hyphen is a modifier inside a description ("the Iranian-backed group"), and stays
+        # a mention of its own for who backs whom.
+        self.taken = [(m.start, m.end) for m in mentions
+                      if not (m.role == "demonym" and body[m.end:m.end + 1] == "-")]
         self.gender: dict = {}
         self.found: list[Reference] = []
 

@@ -57,6 +57,10 @@ CREDIT = re.compile(r"^\(?\s*(?:\(?(?:additional )?(?:reporting|editing|writing|
                     r"|^\[?\s*click to enlarge|^agencies contributed|^\d+ min read$", re.I)
 MEDIA_PHRASE = re.compile(r"\b([A-Z][a-z]+(?: and [A-Z][a-z]+)?) (media|press)\b")
 GROUP_PHRASE = re.compile(r"\b([A-Z][a-z]+) (militias?|rebels|militants|insurgents|fighters)\b")
+INDEFINITE = re.compile(r"\b(?:an?|one|another|any|every|each|no|first|second|third|last|only|main|new|other|"
+                        r"\w+est)\s+$", re.I)
+ADJECTIVE_ENDING = re.compile(r"(?:ist|ic|ian|ish|ese)$")
+GROUP_NOUN_AFTER = re.compile(r"\s+(party|movement|militia|group|faction)\b(?!-)")
 GROUP_CUE = re.compile(r"militia|rebels|militants|insurgents|fighters")
 BACKED = re.compile(r"\b([A-Z][\w]+)-(backed|sponsored|supported|funded) (militants|militias|militia|rebels|fighters|forces|"
                     r"groups|proxies)\b")
@@ -393,6 +397,8 @@ class MentionFinder:
             actor.add_form(text, named=True)
             return n, Mention(start, end, text, actor, "name", 0)
         if typ is None:
+            typ = self._named_before(text)
+        if typ is None:
             return n, None
         if typ == "Person" and n == 1:
             actor = self.surnames.get(lows[0])
@@ -413,6 +419,12 @@ class MentionFinder:
         return j == i + 1 and i > 0 and hit[0] == 1 and keys[i] in self.g.first_names \
             and keys[i] not in FIRST_NAME_STOP and toks[i][2][:1].isupper()
 
+    def _named_before(self, text):
+        """The type of an actor the article has already named so ("Islamic Jihad" after "the Islamic Jihad
+        movement"): a name is the same actor wherever it appears later."""
+        found = self.actors.get(_KEYS.get(text) or _NON_WORD.sub(" ", text.lower()).strip())
+        return found.type if found is not None and found.evidence and found.name == text else None
+
     def _type(self, words, lows, before, after):
         # Particles (al, bin) do not count towards a name's length: "Tamim bin Hamad al-Thani" has three parts.
         n = len([w for w in lows if w not in RUN_PARTICLES]) or len(words)
@@ -425,6 +437,12 @@ class MentionFinder:
                 return "Media"
         if lows[-1] in ORG_WORDS and n > 1:
             return ORG_WORDS[lows[-1]]
+        kind = GROUP_NOUN_AFTER.match(after)
+        if kind and lows[0] not in COMMON and not INDEFINITE.search(before) \
+                and not (n == 1 and ADJECTIVE_ENDING.search(lows[0])):
+            # "the militant Islamic Jihad movement", "the nationalist Yamina party": the name before the noun;
+            # not "an Arab party", "the first Arab party", "the oldest Islamist movement", which describe a kind.
+            return "PoliticalParty" if kind.group(1) == "party" else "ArmedGroup"
         if "of" in lows and any(w in ORG_WORDS for w in lows):
             word = next(w for w in lows if w in ORG_WORDS)
             return ORG_WORDS[word]
