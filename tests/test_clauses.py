@@ -255,3 +255,14 @@ def test_the_election_of_a_person_as_head_keeps_the_post_alone_as_role():
     doc = extract(HEADER + "The election of Ana Ruiz as head of the Andean Community was welcomed.\n", "t.txt")
     assert [(r["subject"], r["predicate"], r["object"], r["role"]) for r in doc["relations"]] == [
         ("Ana Ruiz", "leaderOf", "Andean Community", "head of Andean Community")]
+
+
+def test_failing_or_refusing_to_act_is_not_acting():
+    assert facts("Andean Community envoys failed to reach a consensus with Peru.") == []
+    assert relations("Peru refused to sever relations with Chile.") == {("Peru", "hostileTo", "Chile", "negated")}
+    assert events("Peru refused to sever relations with Chile.") == set()
+
+
+def test_a_blocs_leaders_meet_among_themselves():
+    assert events("Andean Community leaders held a summit in Lima.") == {("Meeting", frozenset({"Andean Community"}))}
+    assert events("Peru held a summit.") == set()

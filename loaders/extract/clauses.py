@@ -36,6 +36,9 @@ TARGET_PREPS = {"at", "towards", "toward", "on", "into"}
 LEAVING = {"Withdrawal", "DiplomaticRecall"}
 RELATIVE = {"who", "which", "that"}
 BROKERING = {"broker", "mediate", "negotiate"}
+FAILURES = {"fail", "refuse", "decline"}
+BLOCS = ("Organization", "Alliance")
+AMONG_MEMBERS = {"Meeting", "Agreement"}
 # Verbs that report what someone said, and words that leave it in doubt ('reportedly said').
 REPORTING = {"say", "tell", "announce", "declare", "state", "write", "add", "stress", "insist", "warn", "note",
              "tweet", "confirm"}
@@ -173,7 +176,9 @@ def _preps_for(trigger) -> set:
 
 
 def _negated(token) -> bool:
-    return any(c.dep_ == "neg" for c in token.children)
+    """'did not sever', 'failed to reach', 'refused to sign'."""
+    return any(c.dep_ == "neg" for c in token.children) or (
+        token.dep_ == "xcomp" and token.head.lemma_.lower() in FAILURES)
 
 
 def _intended(token) -> bool:
@@ -293,6 +298,10 @@ def _verb_facts(verb, index) -> list[Fact]:
         facts += _relations(trigger.predicate, subjects, objects, "negated" if negated else None, cameo, reciprocal)
     if not negated and (objects or reciprocal):
         facts += _event(trigger.event_type, subjects + objects, cameo)
+        if reciprocal and not objects and len(subjects) == 1 and subjects[0].type in BLOCS \
+                and trigger.event_type in AMONG_MEMBERS:
+            # 'the bloc's leaders held a summit', 'ASEAN leaders reached a consensus': among its members.
+            facts.append(Fact("event", trigger.event_type, subjects, cameo=cameo, confidence=CONFIDENCE))
     return facts
 
 
