@@ -238,3 +238,16 @@ def test_officials_who_ask_not_to_be_named_are_an_anonymous_source():
                    "Peruvian diplomat, who asked not to be named, said Lima would recall its envoy.")
     assert [(c[0], c[2]) for c in found] == [("unnamed source", "the talks had collapsed"),
                                              ("diplomat (unnamed)", "Lima would recall its envoy")]
+
+
+def test_the_medium_named_beside_the_verb_is_the_channel():
+    found = claims("Chilean President Gabriel Boric tweeted that the border would reopen on Friday. Peru posted "
+                   'on Telegram that its envoy had been expelled. "We will never accept this," Boric wrote on '
+                   "Facebook. Boric said in an interview with Radio Cooperativa on Monday that the talks had failed.")
+    assert [(c[0], c[1]) for c in found] == [("Gabriel Boric", "Twitter"), ("Peru", "Telegram"),
+                                             ("Gabriel Boric", "Facebook"), ("Gabriel Boric", "Radio Cooperativa")]
+
+
+def test_a_joint_statement_is_claimed_by_both():
+    found = claims("Norway said in a joint statement with Ghana that the fisheries deal was signed.")
+    assert found == [(["Norway", "Ghana"], "joint statement", "the fisheries deal was signed", False)]

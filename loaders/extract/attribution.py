@@ -39,6 +39,12 @@ DESCRIBED = re.compile(r"^the\s+(?:[a-z'-]+\s+){0,2}?(?P<k>ministry|office|counc
                        r"service|movement|party|group|alliance|bloc|league|union|organisation|organization)$", re.I)
 ANONYMITY = re.compile(r"\b(?:on (?:the )?condition of anonymity|(?:declined|asked|did not want|refused) (?:not )?to be "
                        r"(?:named|identified)|who (?:was|were) not (?:authori[sz]ed|allowed) to)\b", re.I)
+MEDIUM = re.compile(r"\b(?:on|in|via|through) (?P<m>(?:a |an |the |its |his |her |their )?(?:(?:joint|written|televised|"
+                    r"brief|separate|short|video) )?(?:statement|interview|post|letter|speech|address|communiqu[eé]|"
+                    r"press conference|news conference|briefing|broadcast|message)|Twitter|X|Facebook|Telegram|"
+                    r"Instagram|YouTube|Weibo|social media|(?:its|his|her|their|the) (?:official )?website)"
+                    r"(?: with (?P<with>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*))?")
+JOINT = re.compile(r"\bjoint (?:statement|communiqu[eé]|declaration) with (?P<with>[^,.;]+)", re.I)
 PARTIES = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
 PRONOUN = re.compile(r"^(?:he|she)$", re.I)
 STATE_AGENCY = re.compile(r"\b(?:state|official|government) (?:news agency|media|television|tv)\b", re.I)
@@ -292,6 +298,15 @@ class Attributor:
         out = [fact for fact in out if fact.verb not in APPRAISE or not any(
             other.verb not in APPRAISE and _same_source(fact, other) for other in out)]
         out = [one for fact in out for one in _reciprocal(fact)]
+        joint = JOINT.search(text)
+        partners = [m.actor for m in self.in_span(sentence, *joint.span("with")) if m.actor and not m.locative
+                    and m.actor.type != "Media"] if joint else []
+        for fact in out:
+            if partners and fact.claimants:
+                # "X said in a joint statement with Y": the statement is both of theirs.
+                fact.claimants = list(dict.fromkeys([*fact.claimants, *partners]))
+            if fact.channel is None and fact.channel_name is None:
+                fact.channel, fact.channel_name = self._medium(sentence, text, fact)
         if not out:
             carried = self._carried(sentence, text)
             out = [carried] if carried else []
@@ -301,6 +316,22 @@ class Attributor:
         if out:
             self.last_index = sentence.index
         return out
+
+    def _medium(self, sentence, text, fact):
+        """The medium a claim went out through, named outside what was said: "wrote on Twitter", "said in an
+        interview with Radio Peru", "tweeted"."""
+        at = text.find(fact.content) if fact.content else -1
+        outside = text[:at] + " " * len(fact.content) + text[at + len(fact.content):] if at >= 0 else text
+        m = MEDIUM.search(outside)
+        if m:
+            medium = re.sub(r"^(?:a|an|the|its|his|her|their)\s+", "", m["m"], flags=re.I)
+            if m["with"] and "interview" in medium:
+                outlet, name = self.channel(sentence, text, m.span("with"))
+                return (outlet, None) if outlet is not None else (None, name)
+            return None, medium
+        if fact.verb == "tweet":
+            return None, "Twitter"
+        return None, None
 
     def _carried(self, sentence, text):
         """A sentence that is all quote, right after an attributed one, is the same speaker still talking: the
@@ -574,7 +605,11 @@ class Attributor:
                 # "said in a statement on Friday that ...": the medium is the channel, not part of what was said.
                 via = VIA.match(fact.content)
                 if via:
-                    fact.content, fact.channel_name = _clean(via["c"]), via["ch"]
+                    # "in an interview with Radio X" went out through Radio X; "in a joint statement with Y" is
+                    # a joint statement (Y joins the claimants in claims()).
+                    medium, _, outlet = via["ch"].partition(" with ")
+                    fact.content = _clean(via["c"])
+                    fact.channel_name = outlet if outlet and "interview" in medium else medium
                 return fact
         m = DENIED.match(text) if ("denie" in low or "reject" in low) else None
         if m:
