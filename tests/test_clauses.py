@@ -266,3 +266,21 @@ def test_failing_or_refusing_to_act_is_not_acting():
 def test_a_blocs_leaders_meet_among_themselves():
     assert events("Andean Community leaders held a summit in Lima.") == {("Meeting", frozenset({"Andean Community"}))}
     assert events("Peru held a summit.") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Ghana plans a meeting with Togo next week.",
+    "Ghana sought talks with Togo.",
+    "Ghana called for talks with Togo.",
+    "Ghana will hold a meeting with Togo on Friday.",
+    "Ghana said a meeting with Togo was unlikely.",
+])
+def test_a_meeting_planned_sought_or_doubted_is_no_meeting(text):
+    assert events(text) <= {("Statement", frozenset({"Ghana"}))}
+    doc = extract(HEADER + text + "\n", "t.txt")
+    assert [e for e in doc["events"] if e["type"] == "Meeting"] == []
+
+
+def test_a_meeting_held_is_a_meeting():
+    doc = extract(HEADER + "Ghana held a meeting with Togo on Friday.\n", "t.txt")
+    assert [e["participants"] for e in doc["events"] if e["type"] == "Meeting"] == [["Ghana", "Togo"]]

@@ -37,6 +37,8 @@ LEAVING = {"Withdrawal", "DiplomaticRecall"}
 RELATIVE = {"who", "which", "that"}
 BROKERING = {"broker", "mediate", "negotiate"}
 FAILURES = {"fail", "refuse", "decline"}
+# Heads of an intention with a clause ('agreed to restore'), but whose object noun is done: 'agreed a truce'.
+DONE_BY_SAYING = {"agree", "decide"}
 BLOCS = ("Organization", "Alliance")
 AMONG_MEMBERS = {"Meeting", "Agreement"}
 # Verbs that report what someone said, and words that leave it in doubt ('reportedly said').
@@ -273,6 +275,8 @@ def _trigger(verb):
     between = obj is not None and any(c.dep_ == "prep" and c.lower_ == "between" for c in obj.children)
     if isinstance(trigger, NounTrigger) and (between or trigger.predicate in POSTS and not trigger.event_type):
         trigger = resolve(verb.lemma_.lower(), words, None)
+    if isinstance(trigger, NounTrigger) and verb.lemma_.lower() in INTENT_HEADS - DONE_BY_SAYING:
+        return None     # 'X plans / proposed / called for talks with Y': the talks are not held
     return trigger
 
 
@@ -315,7 +319,7 @@ def _noun_facts(noun, index) -> list[Fact]:
         return []
     verb = governor if governor is not None and governor.pos_ in ("VERB", "AUX") else None
     if verb is not None:
-        if _intended(verb) or _negated(verb):
+        if _intended(verb) or _negated(verb) or noun.dep_ == "dobj" and verb.lemma_.lower() in INTENT_HEADS - DONE_BY_SAYING:
             return []
         between = any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children)
         if noun.dep_ != "nsubj" and not between and _counts(_trigger(verb)):

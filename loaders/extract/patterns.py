@@ -15,6 +15,8 @@ G = rf"{E}(?:(?:,? and |, ){E})*"
 AXIS = rf"(?:(?:{M}-[a-z]+ |anti-{M} )?(?:{W}{{0,2}})?(?:axis|alliance|bloc|coalition))"
 MODAL = re.compile(r"\b(must|should|would|could|will|may|might|to|wants? to|hopes? to|seeks? to|plans? to)\b")
 NEGATION = re.compile(r"\b(not|never|no longer|n't|denied|denies|refused|refuses)\b")
+PLANNED = re.compile(r"\b(?:must|should|would|could|will|may|might|to|plans?|planned|propos\w*|seeks?|sought|wants?|"
+                     r"hopes?|calls? for|called for|offer\w*|expect\w*|said|says|possible|no)\b")
 ALLEGATION = re.compile(r"\b(accus\w*|alleg\w*|suspected|purported\w*)\b")
 MEMBER_ROLES = ("official", "minister", "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson", "adviser",
                 "advisor", "diplomat", "negotiator", "representative", "member", "deputy", "senator", "governor",
@@ -308,6 +310,8 @@ def _mediate(m, ab, ctx):
 
 @rule(rf"(?P<a>{G}) [^⟨]{{0,120}}?\b(?:met|meets|meeting) (?:with )?(?P<b>{G})", 'met', 'meet')
 def _meet(m, ab, ctx):
+    if m.group(0).endswith(("meeting " + m["b"], "meeting with " + m["b"])) and PLANNED.search(m.group(0)):
+        return []   # "X plans / will hold / said a meeting with Y": a meeting not (yet) held
     a = typed(ab.actors(m["a"]), *PARTIES)
     b = typed(ab.actors(m["b"]), *PARTIES)
     titled = re.match(rf"(?P<s>'s)? (?:{W}{{1,3}}?)(?P<p>{M})", ctx.abstract.text[m.end():])
