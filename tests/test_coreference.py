@@ -150,3 +150,20 @@ def test_a_description_around_a_backer_keeps_both():
               "In response, the Peruvian-backed group fired rockets at Chile.\n")
     assert ("Peru", "Nueva Senda") in {(r["subject"], r["object"]) for r in doc["relations"]
                                        if r["predicate"] == "supports"}, doc["relations"]
+
+
+@pytest.mark.parametrize("body, name, kind", [
+    ("The pact includes a small Andean party, the United Quechua List, which won two seats.\n",
+     "United Quechua List", "PoliticalParty"),
+    ("Peru spoke on Monday. The Sendero Norte, a militant group, attacked Chile.\n", "Sendero Norte", "ArmedGroup"),
+])
+def test_a_name_beside_a_group_noun_names_the_group(body, name, kind):
+    types = {a["name"]: a["type"] for a in run(body)["actors"]}
+    assert types.get(name) == kind, types
+
+
+def test_the_party_is_the_party_named_before_and_its_leader_leads_it():
+    doc = run("The deal includes a small Andean party, the United Quechua List. "
+              "\"We are ready,\" the party's leader, Rosa Mamani, told reporters.\n")
+    assert ("Rosa Mamani", "leaderOf", "United Quechua List") in {
+        (r["subject"], r["predicate"], r["object"]) for r in doc["relations"]}, doc["relations"]

@@ -58,9 +58,11 @@ CREDIT = re.compile(r"^\(?\s*(?:\(?(?:additional )?(?:reporting|editing|writing|
 MEDIA_PHRASE = re.compile(r"\b([A-Z][a-z]+(?: and [A-Z][a-z]+)?) (media|press)\b")
 GROUP_PHRASE = re.compile(r"\b([A-Z][a-z]+) (militias?|rebels|militants|insurgents|fighters)\b")
 INDEFINITE = re.compile(r"\b(?:an?|one|another|any|every|each|no|first|second|third|last|only|main|new|other|"
-                        r"\w+est)\s+$", re.I)
+                        r"\w+est)\s+(?:[a-z-]+\s+){0,2}$", re.I)
 ADJECTIVE_ENDING = re.compile(r"(?:ist|ic|ian|ish|ese)$")
 GROUP_NOUN_AFTER = re.compile(r"\s+(party|movement|militia|group|faction)\b(?!-)")
+GROUP_NOUN_APPOSED = re.compile(r"\b(party|movement|militia|group|faction),\s+(?:the\s+)?$")
+GROUP_NOUN_APPOSING = re.compile(r"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(party|movement|militia|group|faction)\b")
 GROUP_CUE = re.compile(r"militia|rebels|militants|insurgents|fighters")
 BACKED = re.compile(r"\b([A-Z][\w]+)-(backed|sponsored|supported|funded) (militants|militias|militia|rebels|fighters|forces|"
                     r"groups|proxies)\b")
@@ -398,6 +400,8 @@ class MentionFinder:
             return n, Mention(start, end, text, actor, "name", 0)
         if typ is None:
             typ = self._named_before(text)
+        if typ is None and lows[0] == "the" and n > 1:
+            return 1, None  # "The X, a militant group, ...": the name may start after a sentence's "The"
         if typ is None:
             return n, None
         if typ == "Person" and n == 1:
@@ -437,10 +441,11 @@ class MentionFinder:
                 return "Media"
         if lows[-1] in ORG_WORDS and n > 1:
             return ORG_WORDS[lows[-1]]
-        kind = GROUP_NOUN_AFTER.match(after)
+        kind = GROUP_NOUN_AFTER.match(after) or GROUP_NOUN_APPOSED.search(before) or GROUP_NOUN_APPOSING.match(after)
         if kind and lows[0] not in COMMON and not INDEFINITE.search(before) \
                 and not (n == 1 and ADJECTIVE_ENDING.search(lows[0])):
-            # "the militant Islamic Jihad movement", "the nationalist Yamina party": the name before the noun;
+            # "the militant Islamic Jihad movement", "the nationalist Yamina party": the name before the noun,
+            # or beside it ("a small party, the X List", "the X League, a militant group");
             # not "an Arab party", "the first Arab party", "the oldest Islamist movement", which describe a kind.
             return "PoliticalParty" if kind.group(1) == "party" else "ArmedGroup"
         if "of" in lows and any(w in ORG_WORDS for w in lows):
