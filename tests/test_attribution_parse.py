@@ -251,3 +251,19 @@ def test_the_medium_named_beside_the_verb_is_the_channel():
 def test_a_joint_statement_is_claimed_by_both():
     found = claims("Norway said in a joint statement with Ghana that the fisheries deal was signed.")
     assert found == [(["Norway", "Ghana"], "joint statement", "the fisheries deal was signed", False)]
+
+
+def test_a_persons_office_is_an_actor_of_its_own():
+    doc = extract(HEADER + "Chilean President Gabriel Boric met Ghanaian President Kwame Mensah on Monday. The "
+                  "two leaders agreed to open embassies in both capitals, Boric's office said. Boric's press office "
+                  "said later that the visit had gone well.\n", "t.txt")
+    assert [(c["claimant"], c["content"]) for c in doc["claims"]] == [
+        ("Boric's office", "The two leaders agreed to open embassies in both capitals"),
+        ("Boric's office", "the visit had gone well")]
+    assert {"name": "Boric's office", "type": "Organization", "aliases": []} in doc["actors"]
+
+
+def test_what_a_relative_clause_describes_is_the_noun_it_is_on():
+    found = claims("Peru and Chile signed a trade agreement in Lima. The deal, which Chile described as historic, "
+                   "cuts tariffs.")
+    assert [(c[0], c[2]) for c in found] == [("Chile", "described The deal as historic")]
