@@ -284,3 +284,32 @@ def test_a_meeting_planned_sought_or_doubted_is_no_meeting(text):
 def test_a_meeting_held_is_a_meeting():
     doc = extract(HEADER + "Ghana held a meeting with Togo on Friday.\n", "t.txt")
     assert [e["participants"] for e in doc["events"] if e["type"] == "Meeting"] == [["Ghana", "Togo"]]
+
+
+def test_joining_a_bloc_is_an_accession_not_a_meeting():
+    text = "Ghana joined the Andean Community."
+    assert relations(text) == {("Ghana", "joinedAlliance", "Andean Community", None)}
+    assert events(text) == {("Accession", frozenset({"Ghana", "Andean Community"}))}
+    assert relations("Ghana was admitted to AUKUS on Monday.") == {("Ghana", "joinedAlliance", "AUKUS", None)}
+    assert facts("Ghana joined Togo in condemning the coup.") == []
+    assert facts("Ghana will join AUKUS.") == []
+    assert events("Ghana joined talks with Togo.") == {("Meeting", frozenset({"Ghana", "Togo"}))}
+
+
+@pytest.mark.parametrize("text, event_type", [
+    ("Brazil mediated between Peru and Ecuador.", "Mediation"),
+    ("Peru imposed sanctions on Ecuador.", "Sanction"),
+    ("Peru expelled Ecuador's diplomats.", "DiplomaticRupture"),
+    ("Peru recalled its ambassador from Ecuador.", "DiplomaticRecall"),
+    ("Peru and Ecuador restored diplomatic relations.", "DiplomaticRestoration"),
+    ("Peru and Ecuador signed a trade deal.", "Agreement"),
+    ("Peru shelled Ecuador's border posts.", "MilitaryAction"),
+    ("Peru withdrew from AUKUS.", "Withdrawal"),
+    ("Peruvian students protested against Chile.", "Protest"),
+    ("Ghana joined the Andean Community.", "Accession"),
+    ("The Andean Community elected Ana Ruiz as its secretary-general.", "Election"),
+    ("Peru held talks with Ecuador.", "Meeting"),
+    ("The Andean Community said on Monday that Peru had erred.", "Statement"),
+])
+def test_each_kind_of_event_is_read_off_the_parse(text, event_type):
+    assert event_type in {label for label, _ in events(text)}

@@ -37,6 +37,7 @@ LEAVING = {"Withdrawal", "DiplomaticRecall"}
 RELATIVE = {"who", "which", "that"}
 BROKERING = {"broker", "mediate", "negotiate"}
 FAILURES = {"fail", "refuse", "decline"}
+JOINING = {"join", "accede", "admit"}
 # Heads of an intention with a clause ('agreed to restore'), but whose object noun is done: 'agreed a truce'.
 DONE_BY_SAYING = {"agree", "decide"}
 BLOCS = ("Organization", "Alliance")
@@ -174,6 +175,8 @@ def _preps_for(trigger) -> set:
         preps |= TARGET_PREPS
     if trigger.event_type in LEAVING or trigger.predicate == "leftAlliance":
         preps.add("from")
+    if trigger.event_type == "Sanction":
+        preps.add("on")     # 'imposed sanctions on X'
     return preps
 
 
@@ -285,8 +288,31 @@ def _counts(trigger) -> bool:
     return trigger is not None and bool(trigger.predicate or trigger.event_type not in EVENT_TYPES_SKIPPED)
 
 
+def _joined(verb, index) -> list[Fact]:
+    """'X joined / acceded to / was admitted to the bloc': X joins it (an Accession), whatever CAMEO's code
+    for 'join' (a meeting) says; joining a state ('X joined Y in condemning') is neither."""
+    lemma = verb.lemma_.lower()
+    if lemma not in JOINING or _intended(verb) or _negated(verb):
+        return []
+    passive = any(c.dep_ == "nsubjpass" for c in verb.children)
+    if lemma == "admit" and not passive:
+        return []
+    bodies = [a for c in verb.children if c.dep_ == "dobj" for a in _phrase(c, index)]
+    if lemma != "join":
+        bodies += _prep_objects(verb, index, {"to", "into"})
+    bodies = [b for b in bodies if b.type in BLOCS]
+    members = [a for a in (_phrase(next(c for c in verb.children if c.dep_ == "nsubjpass"), index) if passive
+                           else _subjects(verb, index)) if a.type in ROLE_ORGS and a not in bodies]
+    if not bodies or not members:
+        return []
+    facts = [Fact("relation", "joinedAlliance", [m], bodies[:1], confidence=CONFIDENCE) for m in members]
+    return facts + _event("Accession", members + bodies[:1], "057")
+
+
 def _verb_facts(verb, index) -> list[Fact]:
     trigger = _trigger(verb)
+    if verb.lemma_.lower() in JOINING and not isinstance(trigger, NounTrigger):
+        return _joined(verb, index)     # 'joined talks with X' is the talks' own
     if trigger is None or _intended(verb):
         return []
     subjects, objects = _subjects(verb, index), _objects(verb, index, _preps_for(trigger))
