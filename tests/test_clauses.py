@@ -313,3 +313,8 @@ def test_joining_a_bloc_is_an_accession_not_a_meeting():
 ])
 def test_each_kind_of_event_is_read_off_the_parse(text, event_type):
     assert event_type in {label for label, _ in events(text)}
+
+
+def test_appointing_an_envoy_is_no_election():
+    assert events("Peru appointed Ana Ruiz as ambassador to Chile.") == set()
+    assert events("The Andean Community elected Ana Ruiz.") == {("Election", frozenset({"Andean Community", "Ana Ruiz"}))}

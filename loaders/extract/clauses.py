@@ -494,15 +494,18 @@ def _elected(verb, index) -> list[Fact]:
                 orgs += _pairs_of(noun, index, electors) or [
                     a for a in electors if a.type in ("Organization", "Alliance", "PoliticalParty")][:1]
     orgs = list(dict.fromkeys(o for o in orgs if o not in persons))
-    facts = _event("Election", electors + persons + orgs, None)
+    posts = []
     if orgs and (leads or post):
         for person in persons:
             fact = _role_fact([person], orgs[:1], post or "head")
             if leads:
                 fact.label = "leaderOf"
             fact.time_field, fact.confidence = "start", CONFIDENCE
-            facts.append(fact)
-    return facts
+            posts.append(fact)
+    # A vote: a body choosing its head, or members choosing. Appointing an envoy is no election.
+    voted = any(f.label == "leaderOf" for f in posts) or post is None and not leads and any(
+        a.type in ("Organization", "Alliance", "PoliticalParty") for a in electors)
+    return (_event("Election", electors + persons + orgs, None) if voted else []) + posts
 
 
 def _leads(verb, index) -> list[Fact]:
