@@ -432,7 +432,7 @@ def _agreed(verb, index) -> list[Fact]:
     return _event("Agreement", parties, "057")
 
 
-def _pairs_of(token, index, owners) -> list:
+def _body_of(token, index, owners) -> list:
     """The organisation a generic noun stands for ('to head the body'): the one named among `owners`."""
     m = index.at(token)
     if m is not None:
@@ -483,15 +483,15 @@ def _elected(verb, index) -> list[Fact]:
             leads, post = True, None
             for obj in child.children:
                 if obj.dep_ == "dobj":
-                    orgs += _pairs_of(obj, index, electors)
+                    orgs += _body_of(obj, index, electors)
         nouns = [child] if child.dep_ in ("oprd", "attr") else [
             p for p in child.children if p.dep_ == "pobj"] if child.dep_ == "prep" and child.lower_ == "as" else []
         for noun in nouns:
             post = _post_text(noun, index)
             orgs += _post_org(noun, index) or [a for pobj in _pobjects(noun, ("of",))
-                                               for a in _pairs_of(pobj, index, electors)]
+                                               for a in _body_of(pobj, index, electors)]
             if not orgs and any(t.dep_ == "poss" and t.lower_ in ("its", "their") for t in noun.subtree):
-                orgs += _pairs_of(noun, index, electors) or [
+                orgs += _body_of(noun, index, electors) or [
                     a for a in electors if a.type in ("Organization", "Alliance", "PoliticalParty")][:1]
     orgs = list(dict.fromkeys(o for o in orgs if o not in persons))
     posts = []
