@@ -267,3 +267,14 @@ def test_what_a_relative_clause_describes_is_the_noun_it_is_on():
     found = claims("Peru and Chile signed a trade agreement in Lima. The deal, which Chile described as historic, "
                    "cuts tariffs.")
     assert [(c[0], c[2]) for c in found] == [("Chile", "described The deal as historic")]
+
+
+def test_a_speakers_words_end_where_the_next_speakers_attribution_begins():
+    found = claims("Peru said the talks had failed, while Chile said they would resume next week.")
+    assert [(c[0], c[2]) for c in found] == [("Peru", "the talks had failed"), ("Chile", "they would resume next week")]
+
+
+def test_a_passive_speech_verb_has_no_speaker_but_its_agent():
+    found = claims("Chile met Norway on Monday. Peru was told that the border would close. It was announced that "
+                   "Chile would host the summit. Peru has been accused by Chile of arming the rebels.")
+    assert [(c[0], c[2]) for c in found] == [("Chile", "Peru arming the rebels")]

@@ -22,6 +22,8 @@ REPORTED = re.compile(r"^(?P<who>.{1,120}?)\s+(?:has |have |had )?(?:also )?(?:r
 TRAILING = re.compile(r"^(?P<c>.{12,}?),\s+(?P<who>[^,]{1,60}?)\s+(?:said|say|says|reported|added|told \w+)(?P<rest>[,.].*|$)")
 ACCUSED = re.compile(r"^(?P<who>.{0,120}?)\s*(?:has |have |had |went on to )?(?:accused|accuses|accusing|accuse)\s+"
                      r"(?P<t>.{1,80}?)\s+of\s+(?P<c>.+?)(?:,\s+in an? .*)?\.?$")
+ACCUSED_BY = re.compile(r"^(?P<t>.{1,120}?)\s+(?:has |have |had )?(?:been |was |were |is |are )accused by\s+"
+                        r"(?P<who>.{1,80}?)\s+of\s+(?P<c>.+?)\.?$")
 DENIED = re.compile(r"^(?:.*?\bbut\s+)?(?P<who>[^,]{1,80}?)\s+(?:has |have |had )?(?:repeatedly )?(?:denied|denies|rejected|"
                     r"rejects)\s+(?P<c>.{6,}?)\.?$")
 BELIEVED = re.compile(r"(?P<who>\b[^,]{1,60}?)\s+(?P<h>(?:is|are|was|were) (?:widely )?(?:believed|thought|understood|said|"
@@ -120,6 +122,9 @@ class Attributor:
         # "officials have (also)": the words before the verb end on its subject's head.
         words = re.sub(r"(?:\s+(?:has|have|had|also|reportedly|allegedly|later|earlier|previously|then|would|will))+$",
                        "", text[span[0]:span[1]].strip(), flags=re.I)
+        if re.search(r"\b(?:was|were|is|are|been|being|be)$", words, re.I):
+            # "It was announced", "Peru was told": a passive verb's subject did not speak.
+            return [], None, []
         # A pronoun that is the speaker is resolved here, by who spoke last (_pronoun_person), not by the
         # nearest actor the mention layer would give it.
         speaking_pronoun = re.search(r"\b(?:he|she|it)$", words, re.I)
@@ -309,6 +314,13 @@ class Attributor:
                 # The rules read every actor before the verb as its speaker ("X condemned Y's move and said");
                 # the parse's subject is the speaker.
                 rule.claimants = list(fact.claimants)
+        for fact in out:
+            for other in out:
+                at = fact.content.find(other.content) if other is not fact and not _same_source(fact, other) else -1
+                cut = list(re.finditer(r"[,;]\s*(?:while|whereas|but|and)?\s", fact.content[:at])) if at > 0 else []
+                if cut and len(fact.content[:cut[-1].start()]) >= 12:
+                    # "A said X, while B said Y": A's words end where B's attribution begins.
+                    fact.content = fact.content[:cut[-1].start()]
         if ANONYMITY.search(text):
             # "Peruvian officials, speaking on condition of anonymity, said": whoever they serve, unnamed.
             for fact in out:
@@ -481,7 +493,9 @@ class Attributor:
         # "the West, which believes Z": the relative pronoun stands for the noun the clause describes.
         if subject is not None and subject.lower_ in ("which", "who", "that") and verb.dep_ == "relcl":
             subject = verb.head
-        if subject is None:
+        # "Peru was told that ...", "it was announced that ...": the subject of a passive is the listener or
+        # nobody, never the speaker.
+        if subject is None or subject.dep_ == "nsubjpass":
             return None
         # The subject's own words: a relative clause or apposition after it names others.
         last = subject
@@ -610,6 +624,15 @@ class Attributor:
                 elif extra:
                     fact.channel = extra[0]
                 return fact
+        m = ACCUSED_BY.match(text) if "accused by" in low else None
+        if m:
+            # "Y has been accused by X of Z": X accuses, Y is the accused.
+            claimants, anon, _ = self.who(sentence, text, m.span("who"), m.start("who"))
+            if claimants or anon:
+                return ClaimFact(_clean(f"{m['t']} {m['c']}"), False, claimants, anon, hedge="accused",
+                                 verb="accused", confidence=0.7)
+        if re.search(r"\b(?:been|was|were|is|are|being) accused\b", low):
+            return None
         m = ACCUSED.match(text) if "accus" in low else None
         if m:
             who_span = m.span("who")
