@@ -167,3 +167,9 @@ def test_the_party_is_the_party_named_before_and_its_leader_leads_it():
               "\"We are ready,\" the party's leader, Rosa Mamani, told reporters.\n")
     assert ("Rosa Mamani", "leaderOf", "United Quechua List") in {
         (r["subject"], r["predicate"], r["object"]) for r in doc["relations"]}, doc["relations"]
+
+
+def test_it_after_a_sentence_about_a_thing_is_the_thing():
+    refs = references("Peru withdrew from the treaty in 2020. The treaty, which Chile also signed, limited troops. "
+                      "It capped tanks near Ecuador.\n")
+    assert "It" not in refs, refs

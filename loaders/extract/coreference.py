@@ -64,6 +64,8 @@ CLAUSE_BOUNDARY = re.compile(r".*(?:[,;:]|\band\b|\bbut\b)", re.S)
 # What may come before a subject "it": a sentence's or clause's start.
 SUBJECT_BEFORE = re.compile(r"(?:^|[,;:“\"(]|\b(?:and|but|that|as|after|before|when|while|because|since|which|"
                             r"where|though|although|until|once|so|if))\s*$", re.I)
+# A sentence that opens with a thing as its subject: "The treaty ...", "This decision ...".
+THING_SUBJECT = re.compile(r"\W*(?:The|This|That|These|Those)\s+(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*\b")
 # What may follow a subject "it": a finite verb ("it recalled", "it has", "it will").
 FINITE_AFTER = re.compile(r"^\s+(?:[a-z]+ed|[a-z]+[^s'’]s|will|would|could|can|may|might|should|must|has|had|"
                           r"also|later|then|now|still|already|cut|met|sent|struck|broke|held|led|hit|won|lost|"
@@ -115,6 +117,7 @@ class Resolver:
         self.taken = [(m.start, m.end) for m in mentions
                       if not (m.role == "demonym" and body[m.end:m.end + 1] == "-")]
         self.gender: dict = {}
+        self.by_index = {s.index: s for s in sentences}
         self.found: list[Reference] = []
 
     def run(self) -> list[Reference]:
@@ -188,13 +191,21 @@ class Resolver:
             if word in GENDER:
                 actors = self._first_before(sentence, start, ("Person",), exclude, GENDER[word])
             elif word == "it":
-                actors = self._first_before(sentence, start, PARTIES + ("Media",), exclude)
+                actors = self._first_before(sentence, start, PARTIES + ("Media",), exclude, things=True)
             else:
                 actors = self._plural_antecedent(sentence, start, exclude)
             if actors and self._free(start, end):
                 if word in GENDER:
                     self.gender.setdefault(actors[0], GENDER[word])
                 self._add(Reference(start, end, match.group(0), actors, "pronoun", sentence.index))
+
+    def _thing_first(self, index, first_actor) -> bool:
+        """True when a sentence opens with a thing ("The treaty", "This decision") before any actor."""
+        sentence = self.by_index.get(index)
+        if sentence is None:
+            return False
+        opening = THING_SUBJECT.match(self.body, sentence.start, first_actor)
+        return opening is not None
 
     def _locative(self, start) -> bool:
         before = self.body[max(0, start - 12):start].lower().split()
@@ -207,13 +218,16 @@ class Resolver:
         for back in range(1, WINDOW + 1):
             yield back, self.by_sentence.get(sentence.index - back, [])
 
-    def _first_before(self, sentence, position, kinds, exclude=(), gender=None) -> list:
+    def _first_before(self, sentence, position, kinds, exclude=(), gender=None, things=False) -> list:
         """A pronoun's antecedent: in the nearest sentence naming an actor of a fitting kind, the first such
         actor (most often the subject), two sentences back at most; not one an earlier "she" made a woman
-        when the pronoun is "he"."""
+        when the pronoun is "he". With `things` ("it"), none when that sentence's subject is a thing ("The
+        treaty, which Peru signed, ... It limited ...")."""
         for back, found in self._window(sentence, position):
             if back > 2:
                 break
+            if things and found and self._thing_first(sentence.index - back, found[0].start):
+                return []
             fitting = [m for m in found if _kinds(m) and set(_kinds(m)) <= set(kinds)
                        and not set(_actors_of(m)) & set(exclude)
                        and self.gender.get(m.actor, gender) == gender]
