@@ -42,12 +42,14 @@ VIA = re.compile(r"^(?:in|on|via|through) (?:a |an |its |their |his |her |the )(
 DESCRIBED = re.compile(r"^the\s+(?:[a-z'-]+\s+){0,2}?(?P<k>ministry|office|council|commission|agency|"
                        r"army|military|court|government|cabinet|presidency|authorities|palace|secretariat|committee|"
                        r"service|movement|party|group|alliance|bloc|league|union|organisation|organization)$", re.I)
-ANONYMITY = re.compile(r"\b(?:on (?:the )?condition of anonymity|(?:declined|asked|did not want|refused) (?:not )?to be "
-                       r"(?:named|identified)|who (?:was|were) not (?:authori[sz]ed|allowed) to)\b", re.I)
-MEDIUM = re.compile(r"\b(?:on|in|via|through) (?P<m>(?:a |an |the |its |his |her |their )?(?:(?:joint|written|televised|"
-                    r"brief|separate|short|video) )?(?:statement|interview|post|letter|speech|address|communiqu[eé]|"
-                    r"press conference|news conference|briefing|broadcast|message)|Twitter|X|Facebook|Telegram|"
-                    r"Instagram|YouTube|Weibo|social media|(?:its|his|her|their|the) (?:official )?website)"
+ANONYMITY = re.compile(r"\b(?:on (?:the )?condition of anonymity|(?:declined|asked|did not want|refused) "
+                       r"(?:not )?to be (?:named|identified)|who (?:was|were) not (?:authori[sz]ed|allowed) to)\b",
+                       re.I)
+MEDIUM = re.compile(r"\b(?:on|in|via|through) (?P<m>(?:a |an |the |its |his |her |their )?"
+                    r"(?:(?:joint|written|televised|brief|separate|short|video) )?(?:statement|interview|post|letter|"
+                    r"speech|address|communiqu[eé]|press conference|news conference|briefing|broadcast|message)|"
+                    r"Twitter|X|Facebook|Telegram|Instagram|YouTube|Weibo|social media|"
+                    r"(?:its|his|her|their|the) (?:official )?website)"
                     r"(?: with (?P<with>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*))?")
 JOINT = re.compile(r"\bjoint (?:statement|communiqu[eé]|declaration) with (?P<with>[^,.;]+)", re.I)
 OFFICE = re.compile(r"(?:^|\s)(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)['’]s?\s+(?:press\s+)?office$")
@@ -553,9 +555,9 @@ class Attributor:
             content = _clean(f"{verb.text} {content}")
         lemma = verb.lemma_.lower()
         hedge = HEDGES.search(text)
+        stance = lemma in ("accuse", "blame") or lemma in APPRAISE
         return ClaimFact(content, quoted, claimants, anon, channel, channel_name,
-                         hedge=hedge.group(1) if hedge else (verb.lower_ if lemma in ("accuse", "blame") or lemma in APPRAISE
-                                                             else None),
+                         hedge=hedge.group(1) if hedge else (verb.lower_ if stance else None),
                          verb=PLAIN.get(lemma, lemma), confidence=0.6, nested=nested)
 
     def claim(self, sentence) -> ClaimFact | None:
