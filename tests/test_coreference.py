@@ -173,3 +173,9 @@ def test_it_after_a_sentence_about_a_thing_is_the_thing():
     refs = references("Peru withdrew from the treaty in 2020. The treaty, which Chile also signed, limited troops. "
                       "It capped tanks near Ecuador.\n")
     assert "It" not in refs, refs
+
+
+def test_a_list_item_may_carry_a_description():
+    refs = references("Peru and the rebel Sendero Norte movement fought for years. "
+                      "The two sides signed a peace accord on Monday.\n")
+    assert refs.get("The two sides") == ["Peru", "Sendero Norte"], refs

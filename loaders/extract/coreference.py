@@ -85,7 +85,8 @@ WINDOW = 3
 MODIFIER_GAP = re.compile(r"(?:'s|’s)?\s+(?:[a-z][\w-]*\s+){0,2}(?:president|leader|minister|premier|king|queen|"
                           r"emir|envoy|ambassador|chief|head|spokes(?:man|woman|person)|official|commander|"
                           r"secretary|chancellor|counterpart|diplomat|general)\s+")
-COORDINATION_GAP = re.compile(r"\s*(?:,|and|, and|&|as well as)\s*(?:the\s+)?")
+# Between items of a list: "Peru, Chile and Ecuador", "Peru and the rebel Sendero Norte".
+COORDINATION_GAP = re.compile(r"\s*(?:,|and|, and|&|as well as)\s*(?:the\s+(?:[a-z][\w-]*\s+){0,2})?")
 
 
 @dataclass
