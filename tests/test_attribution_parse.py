@@ -278,3 +278,20 @@ def test_a_passive_speech_verb_has_no_speaker_but_its_agent():
     found = claims("Chile met Norway on Monday. Peru was told that the border would close. It was announced that "
                    "Chile would host the summit. Peru has been accused by Chile of arming the rebels.")
     assert [(c[0], c[2]) for c in found] == [("Chile", "Peru arming the rebels")]
+
+
+def test_an_attribution_set_off_by_commas_inside_what_was_said():
+    found = claims("The talks, Peru said, had failed because Chile refused to compromise. The border, Norwegian "
+                   "officials said on Monday, would stay shut.")
+    assert [(c[0], c[2]) for c in found] == [("Peru", "The talks had failed because Chile refused to compromise"),
+                                             ("officials (unnamed)", "The border would stay shut")]
+
+
+def test_a_quote_split_by_its_attribution_is_one_quote():
+    found = claims('"We are ready," Ghanaian President Kwame Mensah said, "but Norway must act first."')
+    assert found == [("Kwame Mensah", None, "We are ready but Norway must act first", True)]
+
+
+def test_when_it_was_said_is_not_what_was_said():
+    found = claims("Peru said on Monday that the border would stay shut.")
+    assert [(c[0], c[2]) for c in found] == [("Peru", "the border would stay shut")]

@@ -90,6 +90,8 @@ class ClaimFact:
     confidence: float = 0.7
     nested: bool = False
     continues: bool = False
+    # Read around an attribution set off by commas ("Y, X said, did Z"): the rules see only half of it.
+    parenthetical: bool = False
 
 
 class Attributor:
@@ -306,6 +308,8 @@ class Attributor:
             elif fact.nested and not rule.nested:
                 # The rules read the reporter of a cited source as its claimant.
                 out[out.index(rule)] = fact
+            elif _same_source(fact, rule) and fact.parenthetical:
+                rule.content = fact.content
             elif _same_source(fact, rule):
                 # Two speakers in one sentence: the rules' reading runs on into the second one's words.
                 if len(parsed) > 1 and _jaccard(fact, rule) < 0.5:
@@ -394,7 +398,7 @@ class Attributor:
             complement = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None) \
                 or _predicative(verb)
             if complement is None and verb.dep_ in ("ROOT", "parataxis"):
-                fact = self._trailing(sentence, text, doc, verb)
+                fact = self._trailing(sentence, text, doc, verb) or self._parenthetical(sentence, text, doc, verb)
                 if fact:
                     out.append(fact)
                 continue
@@ -434,6 +438,26 @@ class Attributor:
             return None
         return ClaimFact(content, _inside_quote(text, words[0].idx, words[-1].idx), claimants, anon, channel,
                          channel_name, verb="said", confidence=0.6)
+
+    def _parenthetical(self, sentence, text, doc, verb):
+        """"Y, X said, did Z": an attribution set off by commas inside what was said."""
+        subject = _subject(verb)
+        if subject is None or verb.dep_ != "parataxis" or subject.i > verb.i:
+            return None
+        start, end = subject.left_edge.i, verb.i + 1
+        if start == 0 or doc[start - 1].text != "," or end >= len(doc) or doc[end].text != ",":
+            return None
+        if not all(t.i == verb.i or t.i in {s.i for s in subject.subtree} or t.dep_ in ("aux", "advmod", "neg")
+                   for t in doc[start:end]):
+            return None
+        content = _clean(f"{text[:doc[start - 1].idx]} {text[doc[end].idx + 1:]}")
+        span = (subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge))
+        claimants, anon, extra = self.who(sentence, text, span, span[0])
+        if len(content) < 12 or not (claimants or anon):
+            return None
+        lemma = verb.lemma_.lower()
+        return ClaimFact(content, False, claimants, anon, extra[0] if extra else None, verb=PLAIN.get(lemma, lemma),
+                         confidence=0.6, parenthetical=True)
 
     def _trailing(self, sentence, text, doc, verb):
         """"Y did Z, X reported" parsed without a complement: the words before the reporter's comma are what
@@ -553,12 +577,18 @@ class Attributor:
             return None
         if complement.dep_ != "ccomp":
             content = _clean(f"{verb.text} {content}")
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < subject.i]
+        comma = next((t for t in verb.doc[subject.left_edge.i - 1:subject.left_edge.i] if t.text == ","), None)
+        parenthetical = bool(subjects and comma is not None and complement.dep_ == "ccomp" and complement.i > verb.i)
+        if parenthetical:
+            # "The border, officials said, would stay shut": the parser gives "said" both subjects.
+            content = _clean(f"{text[subjects[0].left_edge.idx:comma.idx]} {content}")
         lemma = verb.lemma_.lower()
         hedge = HEDGES.search(text)
         stance = lemma in ("accuse", "blame") or lemma in APPRAISE
         return ClaimFact(content, quoted, claimants, anon, channel, channel_name,
                          hedge=hedge.group(1) if hedge else (verb.lower_ if stance else None),
-                         verb=PLAIN.get(lemma, lemma), confidence=0.6, nested=nested)
+                         verb=PLAIN.get(lemma, lemma), confidence=0.6, nested=nested, parenthetical=parenthetical)
 
     def claim(self, sentence) -> ClaimFact | None:
         """The claim a sentence makes, if any."""
@@ -594,6 +624,10 @@ class Attributor:
             claimants, anon, extra = self.who(sentence, text, m.span("who"), m.start("who"))
             fact = ClaimFact(_clean(m["q"]), True, claimants, anon, verb=m["v"], confidence=0.85)
             rest = m["rest"]
+            # '"A," X said, "B."': the quote goes on after the attribution.
+            more = re.match(r"^[^\"“”]{0,60}?,\s*[\"“](?P<q>[^\"”]{8,})[\"”]?\s*$", rest)
+            if more:
+                fact.content = _clean(f"{fact.content} {_clean(more['q'])}")
             told = re.match(r"\s*(.{1,40}?)(?:\s+at\b|\s+on\b|,|\.|$)", rest) if m["v"] in ("told", "tells") else None
             if told and told.group(1).strip():
                 fact.channel, fact.channel_name = self.channel(sentence, text, (m.start("rest") + told.start(1),
@@ -655,6 +689,11 @@ class Attributor:
             if claimants or anon:
                 fact = ClaimFact(_clean(m["c"]), False, claimants, anon, verb=m["v"], confidence=0.65)
                 # "said in a statement on Friday that ...": the medium is the channel, not part of what was said.
+                when = re.match(r"^(?:(?:late |early )?on|in|at|last|this|earlier|later)\b[^,\"“]{0,30}?,? that "
+                                r"(?P<c>.{12,})$", fact.content)
+                if when:
+                    # "said on Monday that ...": when it was said is not part of what was said.
+                    fact.content = _clean(when["c"])
                 via = VIA.match(fact.content)
                 if via:
                     # "in an interview with Radio X" went out through Radio X; "in a joint statement with Y" is
