@@ -295,3 +295,9 @@ def test_a_quote_split_by_its_attribution_is_one_quote():
 def test_when_it_was_said_is_not_what_was_said():
     found = claims("Peru said on Monday that the border would stay shut.")
     assert [(c[0], c[2]) for c in found] == [("Peru", "the border would stay shut")]
+
+
+def test_hedging_words_inside_a_quote_are_the_speakers_not_the_articles():
+    doc = extract(HEADER + 'Chile said Peru\'s policy "threatens the region according to a deliberate plan". '
+                  "Peru reportedly said that the border was closed.\n", "t.txt")
+    assert [c["hedge"] for c in doc["claims"]] == [None, "reportedly"]

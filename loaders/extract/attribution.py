@@ -29,7 +29,7 @@ DENIED = re.compile(r"^(?:.*?\bbut\s+)?(?P<who>[^,]{1,80}?)\s+(?:has |have |had 
 BELIEVED = re.compile(r"(?P<who>\b[^,]{1,60}?)\s+(?P<h>(?:is|are|was|were) (?:widely )?(?:believed|thought|understood|said|"
                       r"reported|alleged|suspected) to)\s+(?P<c>.+?)\.?$")
 HEDGES = re.compile(r"\b(reportedly|allegedly|purportedly|apparently|is believed|are believed|was believed|"
-                    r"is thought|is said|reportedly said|appears? to|it is understood|according to [^,.]+)", re.I)
+                    r"is thought|is said|reportedly said|appears? to|it is understood|according to [^,.\"“”]+)", re.I)
 ANON = re.compile(r"\b(a source|sources|an official|officials|diplomats?|a diplomat|a spokesman|a spokeswoman|"
                   r"analysts?|observers|insiders|envoys|people familiar|residents|witnesses)\b", re.I)
 SPEECH_CUE = re.compile(rf"\b{SPEECH}\b|according to|stating|saying")
@@ -584,10 +584,10 @@ class Attributor:
             # "The border, officials said, would stay shut": the parser gives "said" both subjects.
             content = _clean(f"{text[subjects[0].left_edge.idx:comma.idx]} {content}")
         lemma = verb.lemma_.lower()
-        hedge = HEDGES.search(text)
+        hedge = _hedge(text)
         stance = lemma in ("accuse", "blame") or lemma in APPRAISE
         return ClaimFact(content, quoted, claimants, anon, channel, channel_name,
-                         hedge=hedge.group(1) if hedge else (verb.lower_ if stance else None),
+                         hedge=hedge or (verb.lower_ if stance else None),
                          verb=PLAIN.get(lemma, lemma), confidence=0.6, nested=nested, parenthetical=parenthetical)
 
     def claim(self, sentence) -> ClaimFact | None:
@@ -598,12 +598,10 @@ class Attributor:
         if fact is None:
             return None
         if fact.hedge is None:
-            hedge = HEDGES.search(text)
-            if hedge:
-                fact.hedge = hedge.group(1)
+            fact.hedge = _hedge(text)
         if fact.channel is None and fact.channel_name is None and fact.verb != "according":
-            according = re.search(r"according to ([^,.]+)", text)
-            if according:
+            according = re.search(r"according to ([^,.\"“”]+)", text)
+            if according and not _inside_quote(text, according.start(), according.end()):
                 span = according.span(1)
                 fact.channel, fact.channel_name = self.channel(sentence, text, span)
         if fact.channel is None and fact.channel_name is None and self.last and fact.claimants \
@@ -747,6 +745,11 @@ def _subject(verb):
     """The verb's subject; of two (a misparse of "Y did Z, X said"), the one nearest the verb."""
     found = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     return min(found, key=lambda c: abs(verb.i - c.i)) if found else None
+
+
+def _hedge(text):
+    """The article's own hedging words; a speaker's "according to a plan" inside a quote hedges nothing."""
+    return next((m.group(1) for m in HEDGES.finditer(text) if not _inside_quote(text, m.start(), m.end())), None)
 
 
 def _clause_start(text, start):
