@@ -200,7 +200,7 @@ class _Output:
             item["about"] = list(dict.fromkeys(self.use(a).key for a in about))
         self._provenance(item, sentence, claim.confidence, "010")
         self.claims.append(item)
-        institutional = [a for a in claim.claimants if a.type in INSTITUTIONS]
+        institutional = [a for a in claim.claimants if a.type in INSTITUTIONS + ("Person",)]
         if institutional and claim.verb in ("said", "says", "announced", "stated") and not claim.hedge:
             event = {"type": "Statement", "participants": [a.key for a in institutional]}
             if claim.channel is not None:

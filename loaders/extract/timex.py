@@ -325,9 +325,12 @@ class Clock:
                 exclude.append((head, at + len(content)))
         anchors = self._anchors(sentence, mentions, speakers)
         if verb:
-            for m in re.finditer(rf"\b{re.escape(verb)}\b", text):
-                if not any(s <= m.start() < e for s, e in exclude):
-                    anchors.append(m.span())
+            spans = [m.span() for m in re.finditer(rf"\b{re.escape(verb)}\b", text)
+                     if not any(s <= m.start() < e for s, e in exclude)]
+            # With its words found, the statement's verb is the last one before them: another speaker's
+            # "said on Tuesday" later in the sentence is not this statement's time.
+            before = [span for span in spans if content and 0 <= span[0] < text.find(content)]
+            anchors += before[-1:] if before else spans
         if not anchors:
             return None
         found = attached(text, times, anchors, exclude)
