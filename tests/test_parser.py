@@ -154,3 +154,13 @@ def test_the_command_line_does_not_import_spacy_unless_it_extracts():
     assert result.returncode == 0, result.stderr
     assert "ARTICLE" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_extraction_parses_give_the_same_tags_lemmas_and_dependencies_as_the_full_pipeline():
+    sentences = _make_parses().SENTENCES
+    full = [parser.parse(s) for s in sentences]
+    lean = parser.parse_many(sentences)
+    for a, b in zip(full, lean):
+        assert [(t.text, t.tag_, t.lemma_, t.dep_, t.head.i) for t in a] == \
+               [(t.text, t.tag_, t.lemma_, t.dep_, t.head.i) for t in b]
+    assert any(doc.ents for doc in full) and not any(doc.ents for doc in lean)
