@@ -76,8 +76,11 @@ class VerbTrigger:
         return _slots(self.before + " " + self.after)
 
     @cached_property
-    def _alternatives(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
-        return tuple(tuple(tuple(alt.split()) for alt in slot) for slot in self.slots)
+    def _alternatives(self) -> tuple[tuple[frozenset[str], tuple[tuple[str, ...], ...]], ...]:
+        """Per slot: its one-word alternatives as a set (one C-level intersection decides most slots), and
+        its phrases as word tuples."""
+        return tuple((frozenset(alt for alt in slot if " " not in alt),
+                      tuple(tuple(alt.split()) for alt in slot if " " in alt)) for slot in self.slots)
 
     @cached_property
     def particles(self) -> frozenset[str]:
@@ -91,7 +94,10 @@ class VerbTrigger:
 
     def matches_normed(self, have: set[str]) -> bool:
         """matches() for words already passed through _norm."""
-        return all(any(all(part in have for part in alt) for alt in slot) for slot in self._alternatives)
+        for words, phrases in self._alternatives:
+            if words.isdisjoint(have) and not any(all(part in have for part in alt) for alt in phrases):
+                return False
+        return True
 
 
 @dataclass(frozen=True)
