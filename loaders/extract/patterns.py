@@ -155,17 +155,6 @@ def _member(m, ab, ctx):
     return [Fact("relation", "memberOf", ab.actors(m["a"]), target, confidence=0.6)] if target else []
 
 
-@rule(rf"(?<!to )(?P<a>{G}) (?:has |have |had )?(?:formally |officially |finally )?(?:joined|joins|acceded to|"
-      rf"was admitted to|were admitted to) (?P<x>{M})", 'join', 'acceded', 'admitted')
-def _join(m, ab, ctx):
-    target = typed(ab.actors(m["x"]), "Alliance", "Organization")
-    if not target:
-        return []
-    members = ab.actors(m["a"])
-    return [Fact("relation", "joinedAlliance", [a], target, confidence=0.8) for a in members] + [
-        Fact("event", "Accession", members + target, cameo="057", confidence=0.7)]
-
-
 @rule(rf"(?P<a>{G})(?:'s)?(?: {W}{{0,2}}?)? (?:formally |officially )?(?:applied|apply|applies|applying|"
       rf"submitted {W}?applications?|filed {W}?applications?|bid) (?:for membership|to join)(?: (?:in|of) )?(?: ?(?P<x>{M}))?", 'appl', 'bid')
 def _apply(m, ab, ctx):
@@ -186,14 +175,6 @@ def _leave(m, ab, ctx):
 def _led(m, ab, ctx):
     target = ab.actors(m["x"]) or ([ctx.main_alliance] if ctx.main_alliance else [])
     return [Fact("relation", "leaderOf", ab.actors(m["a"]), target, confidence=0.6)] if target else []
-
-
-@rule(rf"(?P<a>{M})-(?P<b>{M})", "-")
-def _backed(m, ab, ctx):
-    group = ab.mention(m["b"])
-    if not re.search(r"-(backed|sponsored|supported|funded) ", group.actor.name if group.actor else ""):
-        return []
-    return [Fact("relation", "supports", ab.actors(m["a"]), [group.actor], cameo="070", confidence=0.7)]
 
 
 @rule(rf"anti-(?P<b>{M}) (?:{W}{{0,2}})?(?:axis|alliance|bloc|coalition|front)", 'anti-')
@@ -251,12 +232,6 @@ def _support_verb(m, ab, ctx):
 def _accused_support(m, ab, ctx):
     return [Fact("relation", "supports", ab.actors(m["a"]), [b], status="alleged", cameo="112", confidence=0.7)
             for b in typed(ab.actors(m["b"]), *PARTIES)]
-
-
-@rule(rf"(?P<a>{M}) (?:{W}{{0,1}})?(?:embraces|hosts|harbou?rs|shelters|backs) [^⟨]{{0,120}}?including (?P<b>{G})", 'including')
-def _embraces(m, ab, ctx):
-    return [Fact("relation", "supports", ab.actors(m["a"]), [b], status="alleged" if ctx.quoted else None,
-                 confidence=0.55) for b in typed(ab.actors(m["b"]), *PARTIES)]
 
 
 @rule(rf"(?P<a>{M}) and (?P<b>{M}) (?:{W}{{0,4}})?(?:statements?|declarations?|pledges?|expressions?) of mutual support", 'mutual')
