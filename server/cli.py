@@ -6,10 +6,8 @@ import sys
 from pathlib import Path
 
 from geokg import __version__
-from geokg import queries as named
 from geokg.loaders.errors import GeokgError, LoadError
 from geokg.loaders.ids import DEFAULT_BASE, Ids
-from geokg.loaders.store import open_store
 from geokg.server.config import MEMORY, check_base
 
 RESULT_CHOICES = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml")
@@ -72,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(args):
+    # Imported here, as the query catalogue is below: `geokg extract` needs neither the store nor rdflib.
+    from geokg.loaders.store import open_store
+
     return open_store(None if args.store == MEMORY else args.store)
 
 
@@ -210,6 +211,8 @@ def _raise_open_files(wanted: int) -> None:
 
 
 def _resolve_query(text: str):
+    from geokg import queries as named
+
     if text in named.catalogue():
         return named.get(text)
     path = Path(text)
@@ -225,6 +228,8 @@ def _resolve_query(text: str):
 
 
 def cmd_query(args) -> int:
+    from geokg import queries as named
+
     query = _resolve_query(args.query)
     values = {}
     for item in args.param:
@@ -262,6 +267,8 @@ def print_table(variables: list[str], rows: list[dict], width: int = 60) -> None
 
 
 def cmd_queries(args) -> int:
+    from geokg import queries as named
+
     for q in named.catalogue().values():
         params = " ".join(f"{p.name}=<{p.type}>" if p.required else f"[{p.name}=<{p.type}>]" for p in q.params)
         print(f"{q.name}  {params}\n    {q.title}")
