@@ -15,6 +15,7 @@ from geokg.loaders.extract import gazetteer
 from geokg.loaders.extract.lexicon import NounTrigger, noun_trigger, resolve
 from geokg.loaders.extract.mentions import LEADER_ROLES
 from geokg.loaders.extract.patterns import MEMBER_ROLES, TITLES, Fact, _role_fact
+from geokg.loaders.extract.timex import MONTHS, WEEKDAYS
 
 CONFIDENCE = 0.6
 SYMMETRIC = {"alliedWith", "hostileTo", "reconciledWith"}
@@ -145,7 +146,14 @@ def _actors(token, index, locative=False) -> list:
                     found += _actors(child, index)
         if not found and token.lemma_.lower() in AGENT_NOUNS:
             found += [a for pobj in _pobjects(token, ("of",)) for a in _phrase(pobj, index)]
-    return [a for a in found if a.type in PARTIES]
+    # 'Peruvian and Chilean officials': the head's mention holds the last modifier only.
+    for child in token.children:
+        if child.dep_ in ("amod", "compound") and child.conjuncts:
+            for modifier in (child, *child.conjuncts):
+                hit = index.at(modifier)
+                if hit is not None:
+                    found += list(hit.group or [hit.actor])
+    return [a for a in dict.fromkeys(found) if a.type in PARTIES]
 
 
 def _phrase(token, index, locative=False) -> list:
@@ -158,7 +166,8 @@ def _phrase(token, index, locative=False) -> list:
 
 
 def _pobjects(token, preps) -> list:
-    return [pobj for child in token.children if child.dep_ == "prep" and child.lower_ in preps
+    # The parser tags the 'to' of a recipient 'dative' ('sent aid to X', 'provided weapons to X').
+    return [pobj for child in token.children if child.dep_ in ("prep", "dative") and child.lower_ in preps
             for pobj in child.children if pobj.dep_ == "pobj"]
 
 
@@ -270,8 +279,10 @@ def _event(event_type, participants, cameo) -> list[Fact]:
 def _trigger(verb):
     """The verb's trigger in its clause. A post ('minister', 'leader') as the object tells who the object
     is, not what the subject holds: 'X met Chile's foreign minister' is a meeting, and X no minister."""
-    words = [c.lemma_.lower() for c in verb.children]
-    words += [g.lemma_.lower() for c in verb.children if c.dep_ in ("prep", "dobj", "prt") for g in c.children]
+    # 'on Tuesday' is a date, not the 'on' of 'called on X' (CAMEO's pattern for an appeal).
+    children = [c for c in verb.children if not _dated(c)]
+    words = [c.lemma_.lower() for c in children]
+    words += [g.lemma_.lower() for c in children if c.dep_ in ("prep", "dobj", "prt") for g in c.children]
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
     trigger = resolve(verb.lemma_.lower(), words, obj.lemma_.lower() if obj is not None else None)
     # 'X condemned the clashes between Y and Z': the noun's parties are its own, the verb is X's.
@@ -281,6 +292,12 @@ def _trigger(verb):
     if isinstance(trigger, NounTrigger) and verb.lemma_.lower() in INTENT_HEADS - DONE_BY_SAYING:
         return None     # 'X plans / proposed / called for talks with Y': the talks are not held
     return trigger
+
+
+def _dated(token) -> bool:
+    """A preposition whose object is a day or a month: 'on Tuesday', 'in March'."""
+    return token.dep_ == "prep" and any(
+        g.dep_ == "pobj" and (g.lower_ in WEEKDAYS or g.lower_ in MONTHS) for g in token.children)
 
 
 def _counts(trigger) -> bool:

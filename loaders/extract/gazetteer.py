@@ -3,6 +3,7 @@ agent nouns that name a state's bodies ("foreign ministry") or a person's role (
 per process."""
 
 import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ PRIORITY = {"state": 0, "group": 1, "igo": 2, "media": 2, "institution": 2, "kno
 DEMONYM = re.compile(r"(an|ian|ese|ish|i|ic|ean|ite)$")
 # Endings no city name has: British, French, Dutch, Swiss, Greek, Czech, Emirati.
 DEMONYM_ONLY = re.compile(r"(ish|ese|ch|ss|eek|ati)$")
+# Endings of country names, not of city names: Tanzania, Britain, America, Kirgizstan, Ivory Coast.
+COUNTRY_ENDING = re.compile(r"(ia|land|stan|ain|ica|_coast)$")
 # Words that open sentences or name things in any article; never an actor on their own.
 COMMON = frozenset("""
 a about after again against all also although an and another any are as at back be because been before being
@@ -175,6 +178,12 @@ class Gazetteer:
         if re.search(r"(^|_)(CITY|PROVINCE|REGION|DISTRICT|GOVERNORATE|STRIP|BANK)(_|$)", alias):
             return "place"
         if entry.name.split()[0].upper() in alias:
+            return "name"
+        # The country's own short name where its canonical name differs ("Britain" of the United Kingdom,
+        # "Tanzania" of the United Republic of Tanzania): it shares its stem with a demonym (British).
+        if COUNTRY_ENDING.search(low) and any(
+                len(os.path.commonprefix([word, s])) >= 4 for word in low.split("_") for s in singles
+                if s != low and DEMONYM.search(s)):
             return "name"
         return "place"
 

@@ -38,6 +38,10 @@ MEDIA_AFTER = re.compile(r"^\s*(?:reported|said in a report|news agency|televisi
 STATE_NOUNS = frozenset("regime government authorities officials leadership administration forces army military "
                         "troops delegation ministry side state".split())
 OPPOSITION_NOUNS = frozenset("opposition rebels insurgents".split())
+SEAT_NOUNS = frozenset("regime government authorities leadership administration".split())
+# "Peruvian and Chilean officials", "the Turkish and Greek sides": the shared head is plural.
+COORDINATED_HEADS = STATE_NOUNS | frozenset("sides governments delegations armies ministries".split())
+COORDINATION = re.compile(r",? and |, | or ")
 NOMINAL_ORG = re.compile(r"\bthe (?:(?:[A-Z][a-z]+|militant|armed|islamist|islamic|palestinian|militant|radical|"
                          r"rebel|political|opposition) )*(movement|group|organi[sz]ation|militia)\b(?! of)")
 NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
@@ -63,6 +67,7 @@ ADJECTIVE_ENDING = re.compile(r"(?:ist|ic|ian|ish|ese)$")
 GROUP_NOUN_AFTER = re.compile(r"\s+(party|movement|militia|group|faction)\b(?!-)")
 GROUP_NOUN_APPOSED = re.compile(r"\b(party|movement|militia|group|faction),\s+(?:the\s+)?$")
 GROUP_NOUN_APPOSING = re.compile(r"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(party|movement|militia|group|faction)\b")
+GROUP_PHRASE_TWO = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+ (?:militias?|rebels|militants|insurgents|fighters)\b")
 GROUP_CUE = re.compile(r"militia|rebels|militants|insurgents|fighters")
 BACKED = re.compile(r"\b([A-Z][\w]+)-(backed|sponsored|supported|funded) (militants|militias|militia|rebels|fighters|forces|"
                     r"groups|proxies)\b")
@@ -195,7 +200,11 @@ class MentionFinder:
         for match in (GROUP_PHRASE.finditer(text) if GROUP_CUE.search(text) else ()):
             # An unknown name before a group noun ("the Houthi militia") names an armed group.
             word = match.group(1).lower()
-            if word in COMMON or self.g.forms.get((word,)) or match.start() == 0:
+            before = re.search(r"\b([A-Z][a-z]+) $", text[:match.start()])
+            if before and self.g.forms.get((before.group(1).lower(), word)):
+                # "Sierra Leone rebels": the group takes the whole two-word name it is called after.
+                match = GROUP_PHRASE_TWO.match(text, before.start(1))
+            elif word in COMMON or self.g.forms.get((word,)) or match.start() == 0:
                 continue
             early.append(self._phrase(match, sentence, "ArmedGroup", descriptive=True))
         for match in (BACKED.finditer(text) if "-" in text else ()):
@@ -464,7 +473,10 @@ class MentionFinder:
 
     def _classify_demonyms(self, found, sentence):
         """Demonyms name a state only in a state phrase ("the Syrian regime") or before a title."""
+        self._coordinated_demonyms(found)
         for k, m in enumerate(found):
+            if m.role == "place" and not m.locative:
+                self._seat_government(m)
             if m.role != "demonym":
                 continue
             after = self.body[m.end:m.end + 40]
@@ -489,6 +501,36 @@ class MentionFinder:
                 m.actor.add_form(m.text)
             else:
                 m.actor.add_form(m.text)
+
+    def _seat_government(self, m):
+        """'The Khartoum government', 'the Tehran regime': a seat of government before a state noun names the
+        state, as the demonym does in 'the Sudanese government'."""
+        word = re.match(r"\s+([a-z]+)\b", self.body[m.end:m.end + 40])
+        if word and word.group(1) in SEAT_NOUNS and m.actor.type == "State":
+            m.end = m.end + word.end()
+            m.text = self.body[m.start:m.end]
+            m.role = "name"
+            m.actor.evidence = True
+            m.actor.add_form(m.text)
+
+    def _coordinated_demonyms(self, found):
+        """Demonyms joined by 'and' before one state noun each name a state ("Peruvian and Chilean officials"):
+        the gold codes each state, as it does "Chilean officials" alone."""
+        chain = []
+        for m in found + [None]:
+            if m and m.role == "demonym" and chain and chain[-1].actor is not m.actor and \
+                    COORDINATION.fullmatch(self.body[chain[-1].end:m.start]):
+                chain.append(m)
+                continue
+            if len(chain) > 1:
+                word = re.match(r"\s+([a-z]+)", self.body[chain[-1].end:chain[-1].end + 40])
+                if word and word.group(1) in COORDINATED_HEADS:
+                    last_done_later = word.group(1) in STATE_NOUNS
+                    for member in chain[:-1] if last_done_later else chain:
+                        member.role = "name"
+                        member.actor.evidence = True
+                        member.actor.add_form(member.text)
+            chain = [m] if m and m.role == "demonym" else []
 
     def _nominals(self, sentences) -> None:
         """Lower-case references back to actors: "the movement", "the regime", "the axis"."""
