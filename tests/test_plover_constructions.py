@@ -80,3 +80,14 @@ def test_ivory_coast_is_the_states_name_not_a_place():
 def test_the_recipient_after_a_dative_to_is_the_object():
     doc = _doc("Norway provided weapons to Ghana.")
     assert {(r["subject"], r["predicate"], r["object"]) for r in doc["relations"]} == {("Norway", "supports", "Ghana")}
+
+
+def test_coordinated_subjects_of_clash_clash_with_each_other():
+    doc = _doc("Peru and Chile clashed on the border on Sunday.")
+    assert ("MilitaryAction", frozenset({"Peru", "Chile"})) in _events(doc)
+    assert [r["predicate"] for r in doc["relations"]] == ["hostileTo"]
+
+
+def test_expelling_an_ambassador_is_a_rupture():
+    doc = _doc("Norway expelled Ghana's ambassador on Friday.")
+    assert ("DiplomaticRupture", frozenset({"Norway", "Ghana"})) in _events(doc)

@@ -17,6 +17,10 @@ from geokg.loaders.extract.mentions import LEADER_ROLES
 from geokg.loaders.extract.patterns import MEMBER_ROLES, TITLES, Fact, _role_fact
 from geokg.loaders.extract.timex import MONTHS, WEEKDAYS
 
+# Verbs whose coordinated subjects act on each other: 'X and Y clashed' is a clash between them, where
+# 'X and Y fought' may be side by side.
+RECIPROCAL_VERBS = frozenset({"clash", "skirmish"})
+
 CONFIDENCE = 0.6
 SYMMETRIC = {"alliedWith", "hostileTo", "reconciledWith"}
 OBJECT_PREPS = {"with", "between", "to", "against", "among"}
@@ -339,7 +343,7 @@ def _verb_facts(verb, index) -> list[Fact]:
     negated = _negated(verb)
     # Coordinated subjects act on each other only through a reciprocal noun ('X and Y restored ties',
     # 'X and Y held talks'); 'X and Y fought' may be side by side.
-    reciprocal = isinstance(trigger, NounTrigger)
+    reciprocal = isinstance(trigger, NounTrigger) or verb.lemma_.lower() in RECIPROCAL_VERBS
     facts = []
     if trigger.predicate and subjects:
         facts += _relations(trigger.predicate, subjects, objects, "negated" if negated else None, cameo, reciprocal)
