@@ -57,8 +57,6 @@ FIRST_NAME_STOP = frozenset({"al", "el", "abu", "bin", "ibn", "sheikh", "acting"
                              "republican", "liberation", "free", "royal", "supreme", "grand", "great", "north",
                              "south", "east", "west", "central", "saint", "holy", "new"})
 RUN_PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "de", "van", "von", "da", "del", "la"})
-CREDIT = re.compile(r"^\(?\s*(?:\(?(?:additional )?(?:reporting|editing|writing|compiled|produced) by\b|[^()]*/[^()]*\)$)"
-                    r"|^\[?\s*click to enlarge|^agencies contributed|^\d+ min read$", re.I)
 MEDIA_PHRASE = re.compile(r"\b([A-Z][a-z]+(?: and [A-Z][a-z]+)?) (media|press)\b")
 GROUP_PHRASE = re.compile(r"\b([A-Z][a-z]+) (militias?|rebels|militants|insurgents|fighters)\b")
 INDEFINITE = re.compile(r"\b(?:an?|one|another|any|every|each|no|first|second|third|last|only|main|new|other|"
@@ -190,8 +188,6 @@ class MentionFinder:
 
     def _sentence(self, sentence) -> None:
         body = self.body
-        if CREDIT.search(sentence.text):
-            return
         text = body[sentence.start:sentence.end]
         early = []
         for match in (MEDIA_PHRASE.finditer(text) if " media" in text or " press" in text else ()):

@@ -209,11 +209,14 @@ def read_article(text: str, name: str, is_html: bool = False) -> Article:
     return article
 
 
-# A line that only credits a picture or a wire ("Photograph: A. Name/AP", "REUTERS/A. Name", "[AFP]") is
-# not a sentence of the story: the names in it took the picture, and must never become actors.
+# A line that only credits a picture, a wire or the staff ("Photograph: A. Name/AP", "REUTERS/A. Name",
+# "[AFP]", "Reporting by A. Name") or is page furniture ("3 min read") is not a sentence of the story: the
+# names in it took the picture or wrote the report, and must never become actors.
 _CREDIT_LINE = re.compile(
     r"^\(?\s*(?:file |handout )?(?:photo(?:graph)?s?|pictures?|images?|credits?|photo credit)\s*(?:by\b|:)"
-    r"|^\[[^\]]{1,40}\]$", re.I)
+    r"|^\[[^\]]{1,40}\]$"
+    r"|^\(?\s*(?:\(?(?:additional )?(?:reporting|editing|writing|compiled|produced) by\b|[^()]*/[^()]*\)$)"
+    r"|^\[?\s*click to enlarge|^agencies contributed|^\d+ min read$", re.I)
 # "Carlos Vega/AP", "REUTERS/Carlos Vega", "C. Vega/AFP via Getty Images": capitalised words either side of
 # the slash and nothing else ("Norway/Ghana talks resumed." is a sentence).
 _SLASH_CREDIT = re.compile(r"^[\[(]?[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4} ?/ ?[A-Z][\w.&'’-]*"
