@@ -20,7 +20,9 @@ EVIDENCE_ROLES = ("name", "nominal", "affiliation")
 MAX_PARSED_CHARS = 200_000
 # A "sentence" longer than this is a list or a table the sentence splitter could not cut; it is not parsed.
 MAX_SENTENCE_CHARS = 2000
-INSTITUTIONS = ("State", "Organization", "Media", "Alliance", "PoliticalParty", "ArmedGroup")
+# Who makes a Statement event by speaking on record: states and institutions, and people too, as the gold
+# codes them.
+STATEMENT_SPEAKERS = ("State", "Organization", "Media", "Alliance", "PoliticalParty", "ArmedGroup", "Person")
 
 
 def extract(text: str, name: str, is_html: bool = False) -> dict:
@@ -200,15 +202,15 @@ class _Output:
             item["about"] = list(dict.fromkeys(self.use(a).key for a in about))
         self._provenance(item, sentence, claim.confidence, "010")
         self.claims.append(item)
-        institutional = [a for a in claim.claimants if a.type in INSTITUTIONS + ("Person",)]
-        if institutional and claim.verb in ("said", "says", "announced", "stated") and not claim.hedge:
-            event = {"type": "Statement", "participants": [a.key for a in institutional]}
+        speakers = [a for a in claim.claimants if a.type in STATEMENT_SPEAKERS]
+        if speakers and claim.verb in ("said", "says", "announced", "stated") and not claim.hedge:
+            event = {"type": "Statement", "participants": [a.key for a in speakers]}
             if claim.channel is not None:
                 event["participants"].append(claim.channel.key)
             key = ("Statement", frozenset(event["participants"]), "claim")
             event = self.events.setdefault(key, event)
             # The date of a statement is a time expression of its reporting clause, never one of what was said.
-            when = clock.statement_time(sentence, here, institutional, claim.content, claim.verb) if clock else None
+            when = clock.statement_time(sentence, here, speakers, claim.content, claim.verb) if clock else None
             if when and "time" not in event:
                 event["time"] = when[0]
                 if when[1]:

@@ -130,6 +130,17 @@ def body_offsets(body: str, sentence) -> list[int]:
     return offsets
 
 
+def _modifier_actors(token, index) -> list:
+    """The actors named by a noun's modifiers: 'Chile's', 'the Chilean', 'the Peru-Chile'."""
+    found = []
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "poss", "nmod"):
+            hit = index.at(child)
+            if hit is not None:
+                found += list(hit.group or [hit.actor])
+    return found
+
+
 def _actors(token, index, locative=False) -> list:
     """The actors a noun phrase headed by `token` names: the head's mention, else its modifiers' mentions,
     else a name in apposition ('the ex-rebel group X'), else the 'of' object of a noun for people acting
@@ -138,12 +149,7 @@ def _actors(token, index, locative=False) -> list:
     if m is not None:
         found = list(m.group or [m.actor])
     else:
-        found = []
-        for child in token.children:
-            if child.dep_ in ("compound", "amod", "poss", "nmod"):
-                hit = index.at(child)
-                if hit is not None:
-                    found += list(hit.group or [hit.actor])
+        found = _modifier_actors(token, index)
         if not found:
             for child in token.children:
                 if child.dep_ == "appos":
@@ -377,11 +383,7 @@ def _noun_facts(noun, index) -> list[Fact]:
         # 'X reported battles with Y': the subject is the other side.
         parties += _subjects(verb, index)
     # The owner first: 'X's withdrawal from Y', 'X's war with Y'.
-    for child in noun.children:
-        if child.dep_ in ("poss", "compound", "amod", "nmod"):
-            hit = index.at(child)
-            if hit is not None:
-                parties += [a for a in (hit.group or [hit.actor]) if a.type in PARTIES]
+    parties += [a for a in _modifier_actors(noun, index) if a.type in PARTIES]
     parties += _prep_objects(noun, index, preps)
     if verb is not None and noun.dep_ in ("nsubj", "nsubjpass"):
         # 'battles erupted between X and Y', 'the summit was attended by X and Y'
@@ -476,12 +478,7 @@ def _post_text(noun, index) -> str:
 
 def _post_org(noun, index) -> list:
     """The state or organisation a post is in: 'Chile's ambassador', 'the Chilean ambassador', 'head of X'."""
-    found = []
-    for child in noun.children:
-        if child.dep_ in ("poss", "compound", "amod", "nmod"):
-            hit = index.at(child)
-            if hit is not None:
-                found += list(hit.group or [hit.actor])
+    found = _modifier_actors(noun, index)
     found += [a for pobj in _pobjects(noun, ("of",)) for a in _phrase(pobj, index)]
     return [a for a in found if a.type in ROLE_ORGS]
 

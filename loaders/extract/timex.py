@@ -312,24 +312,23 @@ class Clock:
             return None
         text = sentence.text
         exclude = [m.span() for m in _QUOTED.finditer(text)]
-        if content:
-            at = text.find(content)
-            if at >= 0:
-                # "said on Tuesday that ...", "said in a statement on Friday": a time at the head of what
-                # follows the verb, before anything else but a channel, belongs to the reporting clause.
-                head = at
-                for t in times:
-                    if at <= t.start < at + len(content) and _CHANNEL_ONLY.fullmatch(text[head:t.start]) \
-                            and not text.startswith(("'s", "’s"), t.end):
-                        head = t.end
-                exclude.append((head, at + len(content)))
+        at = text.find(content) if content else -1
+        if at >= 0:
+            # "said on Tuesday that ...", "said in a statement on Friday": a time at the head of what
+            # follows the verb, before anything else but a channel, belongs to the reporting clause.
+            head = at
+            for t in times:
+                if at <= t.start < at + len(content) and _CHANNEL_ONLY.fullmatch(text[head:t.start]) \
+                        and not text.startswith(("'s", "’s"), t.end):
+                    head = t.end
+            exclude.append((head, at + len(content)))
         anchors = self._anchors(sentence, mentions, speakers)
         if verb:
             spans = [m.span() for m in re.finditer(rf"\b{re.escape(verb)}\b", text)
                      if not any(s <= m.start() < e for s, e in exclude)]
             # With its words found, the statement's verb is the last one before them: another speaker's
             # "said on Tuesday" later in the sentence is not this statement's time.
-            before = [span for span in spans if content and 0 <= span[0] < text.find(content)]
+            before = [span for span in spans if span[0] < at]
             anchors += before[-1:] if before else spans
         if not anchors:
             return None
