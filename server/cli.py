@@ -78,14 +78,18 @@ def _open(args):
 
 def cmd_extract(args) -> int:
     if len(args.articles) == 1:
+        article = Path(args.articles[0])
         try:
-            text = _extract_one(Path(args.articles[0]), Path(args.output) if args.output else None)
+            text, warnings = _review_of(article, Path(args.output) if args.output else None)
         except LoadError as exc:
             if len(exc.problems) != 1:
                 raise
             # One problem is one line, naming the file ("nothing was loaded" means nothing to extract).
-            print(f"geokg extract: {exc.problems[0]}", file=sys.stderr)
+            print(_failure(article, exc), file=sys.stderr)
             return 1
+        # A warning in the file alone goes unseen when the file is written somewhere else: say it here too.
+        for warning in warnings:
+            print(f"geokg extract: {article}: {warning}", file=sys.stderr)
         if args.output:
             Path(args.output).write_text(text, encoding="utf-8")
         else:
@@ -94,17 +98,20 @@ def cmd_extract(args) -> int:
     return _extract_many([Path(a) for a in args.articles], Path(args.output or "."))
 
 
-def _extract_one(article: Path, target: Path | None, say=None) -> str:
-    """The review YAML of one article; its warnings are also said (one line each, on stderr by default)."""
+def _review_of(article: Path, target: Path | None) -> tuple[str, list[str]]:
+    """The review YAML of one article (`text:` relative to where it is written), and its warnings."""
     from geokg.loaders.article import extract_claims
     from geokg.loaders.pipeline import read_source
     from geokg.loaders.review import review_yaml
 
     claims = extract_claims(read_source(article), str(article))
-    # A warning in the file alone goes unseen when the file is written somewhere else: say it here too.
-    for warning in claims.get("warnings", []):
-        (say or (lambda line: print(line, file=sys.stderr)))(f"geokg extract: {article}: {warning}")
-    return review_yaml(claims, article, target)
+    return review_yaml(claims, article, target), claims.get("warnings", [])
+
+
+def _failure(article: Path, exc: GeokgError) -> str:
+    """One line for an article that could not be extracted, naming it."""
+    problem = exc.problems[0] if isinstance(exc, LoadError) and len(exc.problems) == 1 else exc.message
+    return f"geokg extract: {problem if str(article) in str(problem) else f'{article}: {problem}'}"
 
 
 def _extract_many(articles: list[Path], folder: Path) -> int:
@@ -121,18 +128,20 @@ def _extract_many(articles: list[Path], folder: Path) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     failed = 0
     with tqdm(total=len(articles), unit="article", desc="extracting", file=sys.stderr) as bar:
-        say = lambda line: bar.write(line, file=sys.stderr)  # noqa: E731 (tqdm.write prints to stdout unless told)
         for article in articles:
             target = folder / (article.stem + ".yaml")
+            # tqdm.write prints to stdout unless told otherwise.
             try:
-                target.write_text(_extract_one(article, target, say), encoding="utf-8")
+                text, warnings = _review_of(article, target)
+                target.write_text(text, encoding="utf-8")
+                for warning in warnings:
+                    bar.write(f"geokg extract: {article}: {warning}", file=sys.stderr)
             except GeokgError as exc:
                 failed += 1
-                problem = exc.problems[0] if isinstance(exc, LoadError) and len(exc.problems) == 1 else exc.message
-                say(f"geokg extract: {problem if str(article) in str(problem) else f'{article}: {problem}'}")
+                bar.write(_failure(article, exc), file=sys.stderr)
             except OSError as exc:
                 failed += 1
-                say(f"geokg extract: {article}: {exc.strerror or exc}")
+                bar.write(f"geokg extract: {article}: {exc.strerror or exc}", file=sys.stderr)
             bar.update(1)
     print(f"extracted {len(articles) - failed} of {len(articles)} articles into {folder}", file=sys.stderr)
     return 1 if failed else 0
@@ -140,10 +149,7 @@ def _extract_many(articles: list[Path], folder: Path) -> int:
 
 def _write_reviews(args) -> None:
     """Write the claims extracted from each article next to the store, for a person to review."""
-    from geokg.loaders.article import extract_claims
-    from geokg.loaders.pipeline import read_source
     from geokg.loaders.registry import format_for
-    from geokg.loaders.review import review_yaml
 
     articles = [Path(p) for p in args.paths if format_for(p).name == "article"]
     if not articles:
@@ -153,7 +159,7 @@ def _write_reviews(args) -> None:
     review.mkdir(parents=True, exist_ok=True)
     for path in articles:
         target = review / (path.stem + ".yaml")
-        target.write_text(review_yaml(extract_claims(read_source(path), str(path)), path, target), encoding="utf-8")
+        target.write_text(_review_of(path, target)[0], encoding="utf-8")
         print(f"extracted {path} -> {target} (review it, then `geokg load {target}` to replace)")
 
 

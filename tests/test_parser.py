@@ -26,6 +26,20 @@ def _make_parses():
     return module
 
 
+# Run first in a child process: outgoing sockets are refused from then on, and the refusal is checked.
+NO_NETWORK = """
+        import errno, socket
+        from geokg.loaders.sandbox import deny_network
+        assert deny_network() is None
+        try:
+            socket.create_connection(("192.0.2.1", 80), timeout=5)
+        except OSError as exc:
+            assert exc.errno == errno.EACCES, exc
+        else:
+            raise AssertionError("an outgoing connection was possible")
+"""
+
+
 def _run(code: str, **env) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
                           timeout=120, env={**os.environ, **env})
@@ -95,16 +109,7 @@ def test_parse_gives_tags_lemmas_dependencies_and_entities():
 
 
 def test_the_parser_loads_and_parses_with_the_network_denied():
-    result = _run("""
-        import errno, socket
-        from geokg.loaders.sandbox import deny_network
-        assert deny_network() is None
-        try:
-            socket.create_connection(("192.0.2.1", 80), timeout=5)
-        except OSError as exc:
-            assert exc.errno == errno.EACCES, exc
-        else:
-            raise AssertionError("an outgoing connection was possible")
+    result = _run(NO_NETWORK + """
         from geokg.loaders.extract.parser import parse
         doc = parse("Velaria agreed to mediate between Ostrand and Tavonia.")
         print(" ".join(f"{t.lemma_}/{t.dep_}" for t in doc))
@@ -117,16 +122,7 @@ def test_geokg_extract_runs_whole_with_the_network_denied_and_an_empty_home(tmp_
     # No cache, no home directory and no network: anything that tried to fetch a model or data would fail.
     seed = Path(__file__).resolve().parent.parent / "loaders" / "samples" / "000-iran-hamas-syria-axis.txt"
     out = tmp_path / "claims.yaml"
-    result = _run(f"""
-        import errno, socket
-        from geokg.loaders.sandbox import deny_network
-        assert deny_network() is None
-        try:
-            socket.create_connection(("192.0.2.1", 80), timeout=5)
-        except OSError as exc:
-            assert exc.errno == errno.EACCES, exc
-        else:
-            raise AssertionError("an outgoing connection was possible")
+    result = _run(NO_NETWORK + f"""
         from geokg.server import cli
         try:
             cli.main(["extract", {str(seed)!r}, "-o", {str(out)!r}])
