@@ -10,8 +10,11 @@ from json.scanner import py_make_scanner
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.events import AliasEvent, ScalarEvent
-from yaml.nodes import MappingNode
+from yaml.events import (
+    AliasEvent, DocumentEndEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
+    SequenceEndEvent, SequenceStartEvent, StreamEndEvent,
+)
+from yaml.nodes import MappingNode, ScalarNode
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import Resolver
@@ -216,6 +219,97 @@ if yaml.__with_libyaml__:
 _Loader = _LOADERS.get("libyaml", _PythonLoader)
 
 
+class _Unusual(Exception):
+    """The document uses something the event reader leaves to the full loader: an anchor, an alias, a tag,
+    a merge key, a key written twice, a key that is a collection, deep nesting, or a syntax error."""
+
+
+_NO_KEY = object()
+_PLAIN = Resolver.yaml_implicit_resolvers
+_NULL, _MERGE = "tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"
+_AS_TEXT = frozenset({"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value"})
+_SCALARS = _LineConstructor()
+
+
+def _plain_scalar(value: str, mark):
+    """A plain scalar as the full loader reads it: the same implicit resolvers and constructors."""
+    resolvers = _PLAIN.get(value[0] if value else "")
+    if not resolvers:
+        return value
+    for tag, regexp in resolvers:
+        if regexp.match(value):
+            break
+    else:
+        return value
+    if tag == _NULL:
+        return None
+    if tag in _AS_TEXT:
+        return value
+    if tag == _MERGE:
+        raise _Unusual
+    return _SCALARS.yaml_constructors[tag](_SCALARS, ScalarNode(tag, value, mark, mark))
+
+
+def _read_events(text: str):
+    """The common claims file straight from libyaml's events into mappings that carry their lines, without
+    building a node per value: the full loader's composer and constructor cost about three times as much.
+    Anything unusual raises _Unusual, and the full loader reads the document instead (and reports its
+    problems); the tests hold both to the same values and lines."""
+    parser = CParser(text)
+    get = parser.get_event
+    try:
+        get()
+        if type(get()) is not DocumentStartEvent:
+            raise _Unusual
+        # One frame per open collection: [the collection, its first line, the key awaiting its value].
+        stack = []
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unusual
+                line = event.start_mark.line + 1
+                value = _plain_scalar(event.value, event.start_mark) if event.implicit[0] \
+                    else event.value
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                    raise _Unusual
+                line = event.start_mark.line + 1
+                if kind is MappingStartEvent:
+                    mapping = _Mapping()
+                    mapping.line, mapping.lines = line, {}
+                    stack.append([mapping, line, _NO_KEY])
+                else:
+                    stack.append([[], line, None])
+                continue
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                value, line, _ = stack.pop()
+            else:
+                raise _Unusual
+            if not stack:
+                if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+                    raise _Unusual
+                return value
+            frame = stack[-1]
+            container = frame[0]
+            if type(container) is list:
+                container.append(value)
+            elif frame[2] is _NO_KEY:
+                if kind is not ScalarEvent or value in container:
+                    raise _Unusual
+                frame[2] = value
+            else:
+                key = frame[2]
+                container[key] = value
+                container.lines[key] = line
+                frame[2] = _NO_KEY
+    except yaml.YAMLError:
+        raise _Unusual from None
+    finally:
+        parser.dispose()
+
+
 def _field_name(key) -> str:
     return key if isinstance(key, str) and key.isprintable() and len(key) <= QUOTE_LIMIT else shown(key)
 
@@ -246,6 +340,11 @@ def _noting_duplicates(name, raw, duplicates):
 
 
 def _read_yaml(text: str, name: str):
+    if _Loader is _LOADERS.get("libyaml"):
+        try:
+            return _read_events(text)
+        except (_Unusual, yaml.YAMLError):
+            pass
     loader = _Loader(text)
     try:
         raw = loader.get_single_data()
