@@ -3,7 +3,7 @@
 from collections import Counter
 
 import pyoxigraph
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, SKOS, XSD
 
 from geokg.loaders.ids import Ids, article_slug, slug
@@ -56,112 +56,161 @@ class _Keys:
         return key if self.seen[key] == 1 else f"{key}-{self.seen[key]}"
 
 
-def claims_to_graph(doc: ClaimsDoc, ids: Ids) -> tuple[URIRef, Graph]:
-    """The named graph URI and the triples of one article's claims."""
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_GK = str(GK._NS)
+_SKOS, _OWL, _XSD = str(SKOS), str(OWL), str(XSD)
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_TYPE = f"<{_RDF}type>"
+_LABEL, _PREF, _ALT, _KEY = f"<{_RDFS}label>", f"<{_SKOS}prefLabel>", f"<{_SKOS}altLabel>", f"<{_GK}nameKey>"
+_TRUE, _FALSE = f'"true"^^<{_XSD}boolean>', f'"false"^^<{_XSD}boolean>'
+_MEMBERSHIP = ("memberOf", "joinedAlliance")
+
+
+def _text(value: str) -> str:
+    """A plain literal in N-Triples."""
+    return f'"{value.translate(_ESCAPES)}"'
+
+
+def _typed(literal) -> str:
+    """A literal from the checked records (a date, a publication date) in N-Triples."""
+    if literal.datatype is None or str(literal.datatype) == f"{_XSD}string":
+        return _text(str(literal))
+    return f'"{str(literal).translate(_ESCAPES)}"^^<{literal.datatype}>'
+
+
+def _gk(name: str) -> str:
+    return f"<{_GK}{name}>"
+
+
+def claims_ntriples(doc: ClaimsDoc, ids: Ids) -> tuple[str, list[str]]:
+    """The named graph IRI and the triples of one article's claims, each an N-Triples statement without
+    its closing dot, in order and without repeats. The one mapping: the load writes these lines as they
+    are, and claims_to_graph reads them into an rdflib graph. Every IRI in them is minted from a slug, a
+    checked base or a value the checker has passed through iri_problem, so each line is valid N-Triples."""
     name = article_slug(doc.article)
-    article = ids.article(name)
-    graph_uri = ids.graph(name)
-    g = Graph()
-    g.bind("gk", GK._NS)
-    g.bind("schema", SCHEMA)
-    g.bind("skos", SKOS)
+    article = f"<{ids.article(name)}>"
+    graph_iri = str(ids.graph(name))
+    out = []
+    add = out.append
 
-    g.add((graph_uri, PROV.wasDerivedFrom, article))
-    g.add((article, RDF.type, GK.Article))
-    g.add((article, GK.fileName, Literal(doc.article)))
-    g.add((article, RDFS.label, Literal(doc.title or doc.article)))
-    for prop, value in ((SCHEMA.headline, doc.title), (SCHEMA.publisher, doc.publisher), (SCHEMA.articleBody, doc.body)):
+    add(f"<{graph_iri}> <{PROV.wasDerivedFrom}> {article}")
+    add(f"{article} {_TYPE} {_gk('Article')}")
+    add(f"{article} {_gk('fileName')} {_text(doc.article)}")
+    add(f"{article} {_LABEL} {_text(doc.title or doc.article)}")
+    for prop, value in ((SCHEMA.headline, doc.title), (SCHEMA.publisher, doc.publisher),
+                        (SCHEMA.articleBody, doc.body)):
         if value:
-            g.add((article, prop, Literal(value)))
+            add(f"{article} <{prop}> {_text(value)}")
     if source_iri(doc.source):
-        g.add((article, SCHEMA.url, URIRef(source_iri(doc.source))))
+        add(f"{article} <{SCHEMA.url}> <{source_iri(doc.source)}>")
     if doc.published is not None:
-        g.add((article, SCHEMA.datePublished, doc.published))
+        add(f"{article} <{SCHEMA.datePublished}> {_typed(doc.published)}")
 
-    actor = {name: ids.actor(name) for name in doc.actors}
+    actor = {n: f"<{ids.actor(n)}>" for n in doc.actors}
+    subject_of = f"<{SCHEMA.subjectOf}>"
     for a in doc.actors.values():
         node = actor[a.name]
-        g.add((node, RDF.type, _class(ACTOR_CLASS, a.type)))
-        g.add((node, SKOS.prefLabel, Literal(a.name)))
-        g.add((node, RDFS.label, Literal(a.name)))
+        label = _text(a.name)
+        add(f"{node} {_TYPE} <{_class(ACTOR_CLASS, a.type)}>")
+        add(f"{node} {_PREF} {label}")
+        add(f"{node} {_LABEL} {label}")
         for alias in a.aliases:
             if alias != a.name:
-                g.add((node, SKOS.altLabel, Literal(alias)))
+                add(f"{node} {_ALT} {_text(alias)}")
         for key in {n.lower() for n in (a.name, *a.aliases)}:
-            g.add((node, GK.nameKey, Literal(key)))
+            add(f"{node} {_KEY} {_text(key)}")
         if a.wikidata:
-            g.add((node, OWL.sameAs, WD[a.wikidata]))
+            add(f"{node} <{_OWL}sameAs> <{WD}{a.wikidata}>")
         if a.dbpedia:
-            g.add((node, OWL.sameAs, URIRef(dbpedia_iri(a.dbpedia))))
+            add(f"{node} <{_OWL}sameAs> <{dbpedia_iri(a.dbpedia)}>")
         if a.description:
-            g.add((node, SCHEMA.description, Literal(a.description)))
-        g.add((node, SCHEMA.subjectOf, article))
+            add(f"{node} <{SCHEMA.description}> {_text(a.description)}")
+        add(f"{node} {subject_of} {article}")
 
     def provenance(node, prov: Provenance):
-        g.add((node, GK.statedIn, article))
+        add(f"{node} {_gk('statedIn')} {article}")
         for sentence in prov.sentences:
-            g.add((node, GK.sentence, Literal(sentence)))
+            add(f"{node} {_gk('sentence')} {_text(sentence)}")
         if prov.confidence is not None:
-            g.add((node, GK.confidence, Literal(f"{float(prov.confidence):.3f}", datatype=XSD.decimal)))
+            add(f'{node} {_gk("confidence")} "{float(prov.confidence):.3f}"^^<{_XSD}decimal>')
 
     def when(node, item, *fields):
         if item.time:
-            g.add((node, GK.timeText, Literal(item.time)))
+            add(f"{node} {_gk('timeText')} {_text(item.time)}")
         for field in fields:
             value = getattr(item, field)
             if value is not None:
-                g.add((node, getattr(GK, field), value))
+                add(f"{node} {_gk(field)} {_typed(value)}")
 
     keys = _Keys()
     for r in doc.relations:
-        predicate = getattr(GK, r.predicate)
-        node = ids.fact("relation", name, keys(r.subject, r.predicate, *r.objects))
-        g.add((node, RDF.type, GK.Membership if r.predicate in ("memberOf", "joinedAlliance") else GK.RelationStatement))
-        g.add((node, GK.subject, actor[r.subject]))
-        g.add((node, GK.relation, predicate))
+        predicate = _gk(r.predicate)
+        node = f"<{ids.fact('relation', name, keys(r.subject, r.predicate, *r.objects))}>"
+        subject = actor[r.subject]
+        add(f"{node} {_TYPE} {_gk('Membership' if r.predicate in _MEMBERSHIP else 'RelationStatement')}")
+        add(f"{node} {_gk('subject')} {subject}")
+        add(f"{node} {_gk('relation')} {predicate}")
         for obj in r.objects:
-            g.add((node, GK.object, actor[obj]))
-            g.add((actor[r.subject], predicate, actor[obj]))
-        if r.predicate in ("memberOf", "joinedAlliance"):
-            g.add((node, ORG.member, actor[r.subject]))
-            g.add((node, ORG.organization, actor[r.objects[0]]))
-        for prop, value in ((GK.role, r.role), (GK.status, r.status)):
+            add(f"{node} {_gk('object')} {actor[obj]}")
+            add(f"{subject} {predicate} {actor[obj]}")
+        if r.predicate in _MEMBERSHIP:
+            add(f"{node} <{ORG.member}> {subject}")
+            add(f"{node} <{ORG.organization}> {actor[r.objects[0]]}")
+        for prop, value in (("role", r.role), ("status", r.status)):
             if value:
-                g.add((node, prop, Literal(value)))
+                add(f"{node} {_gk(prop)} {_text(value)}")
         when(node, r, "date", "start", "end")
         provenance(node, r.prov)
 
     for e in doc.events:
-        node = ids.fact("event", name, keys(e.type, e.date))
-        g.add((node, RDF.type, _class(EVENT_CLASS, e.type)))
-        g.add((node, RDFS.label, Literal(_event_label(e))))
+        node = f"<{ids.fact('event', name, keys(e.type, e.date))}>"
+        add(f"{node} {_TYPE} <{_class(EVENT_CLASS, e.type)}>")
+        add(f"{node} {_LABEL} {_text(_event_label(e))}")
         for p in e.participants:
-            g.add((node, GK.participant, actor[p]))
+            add(f"{node} {_gk('participant')} {actor[p]}")
         if e.place:
-            g.add((node, GK.place, actor[e.place]))
+            add(f"{node} {_gk('place')} {actor[e.place]}")
         when(node, e, "date")
         provenance(node, e.prov)
 
     for c in doc.claims:
         who = (c.claimants + c.claimant_descriptions or ["article"])[0]
-        node = ids.fact("claim", name, keys(who))
-        g.add((node, RDF.type, GK.Claim))
-        g.add((node, GK.content, Literal(c.content)))
-        g.add((node, GK.directQuote, Literal(c.direct_quote)))
+        node = f"<{ids.fact('claim', name, keys(who))}>"
+        add(f"{node} {_TYPE} {_gk('Claim')}")
+        add(f"{node} {_gk('content')} {_text(c.content)}")
+        add(f"{node} {_gk('directQuote')} {_TRUE if c.direct_quote else _FALSE}")
         for claimant in c.claimants:
-            g.add((node, GK.claimant, actor[claimant]))
+            add(f"{node} {_gk('claimant')} {actor[claimant]}")
         for description in c.claimant_descriptions:
-            g.add((node, GK.claimantDescription, Literal(description)))
+            add(f"{node} {_gk('claimantDescription')} {_text(description)}")
         if c.channel:
-            g.add((node, GK.channel, actor[c.channel]))
+            add(f"{node} {_gk('channel')} {actor[c.channel]}")
         if c.channel_name:
-            g.add((node, GK.channelName, Literal(c.channel_name)))
+            add(f"{node} {_gk('channelName')} {_text(c.channel_name)}")
         if c.hedge:
-            g.add((node, GK.hedge, Literal(c.hedge)))
+            add(f"{node} {_gk('hedge')} {_text(c.hedge)}")
         for a in c.about:
-            g.add((node, GK.about, actor[a]))
+            add(f"{node} {_gk('about')} {actor[a]}")
         provenance(node, c.prov)
-    return graph_uri, g
+    return graph_iri, list(dict.fromkeys(out))
+
+
+def nquads(graph_iri: str, triples: list[str]) -> str:
+    """Triples from claims_ntriples as N-Quads in one named graph."""
+    tail = f" <{graph_iri}> .\n"
+    return tail.join(triples) + tail if triples else ""
+
+
+def claims_to_graph(doc: ClaimsDoc, ids: Ids) -> tuple[URIRef, Graph]:
+    """The named graph URI and the triples of one article's claims as an rdflib graph (for SHACL and tests)."""
+    graph_iri, triples = claims_ntriples(doc, ids)
+    g = Graph()
+    g.bind("gk", GK._NS)
+    g.bind("schema", SCHEMA)
+    g.bind("skos", SKOS)
+    g.parse(data="".join(f"{t} .\n" for t in triples), format="nt")
+    return URIRef(graph_iri), g
 
 
 def _event_label(event) -> str:
