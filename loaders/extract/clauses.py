@@ -292,7 +292,8 @@ def _trigger(verb):
     # 'on Tuesday' is a date, not the 'on' of 'called on X' (CAMEO's pattern for an appeal).
     children = [c for c in verb.children if not _dated(c)]
     words = [c.lemma_.lower() for c in children]
-    words += [g.lemma_.lower() for c in children if c.dep_ in ("prep", "dobj", "prt") for g in c.children]
+    # A passive subject is the active object: 'the talks between X and Y were mediated by Z'.
+    words += [g.lemma_.lower() for c in children if c.dep_ in ("prep", "dobj", "prt", "nsubjpass") for g in c.children]
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
     trigger = resolve(verb.lemma_.lower(), words, obj.lemma_.lower() if obj is not None else None)
     # 'X condemned the clashes between Y and Z': the noun's parties are its own, the verb is X's.
@@ -394,10 +395,22 @@ def _noun_facts(noun, index) -> list[Fact]:
     brokers = []
     if verb is not None and noun.dep_ == "dobj" and verb.lemma_.lower() in BROKERING:
         brokers += _subjects(verb, index)
-    for child in noun.children:
+    # 'a truce brokered by Z'; the parser may hang the participle on the last party of 'between X and Y, brokered
+    # by Z'; 'a Z-brokered truce', 'a Norwegian-mediated truce': the modifier names the broker.
+    between = [p for p in _pobjects(noun, ("between",))]
+    for child in [*noun.children, *(c for p in between for t in (p, *p.conjuncts) for c in t.children)]:
         if child.dep_ == "acl" and child.lemma_.lower() in BROKERING:
             brokers += [a for ag in child.children if ag.dep_ == "agent"
                         for p in ag.children if p.dep_ == "pobj" for a in _phrase(p, index)]
+            parties += [a for a in _prep_objects(child, index, {"between"}) if a not in parties]
+        elif child.dep_ in ("amod", "compound") and child.lemma_.lower() in BROKERING \
+                and child.i >= 2 and child.doc[child.i - 1].text == "-":
+            brokers += _actors(child.doc[child.i - 2], index)
+    brokers = list(dict.fromkeys(brokers))
+    if brokers and len(parties) < 2 and noun.dep_ == "pobj" and noun.head.head.pos_ in ("VERB", "AUX"):
+        # 'X and Y agreed to a truce brokered by Z': the clause's subjects are the parties.
+        parties += [a for a in _subjects(noun.head.head, index) if a not in brokers and a not in parties]
+    parties = [p for p in parties if p not in brokers]
     facts = []
     if trigger.predicate and len(parties) >= 2 and not brokers:
         facts += _relations(trigger.predicate, parties[:1], parties[1:], None, None)
