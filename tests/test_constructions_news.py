@@ -48,3 +48,37 @@ def test_a_broker_is_not_one_of_the_parties():
     doc = _doc("A Norwegian-brokered truce between Peru and Chile took effect on Sunday.")
     assert not [r for r in doc["relations"] if r["predicate"] == "hostileTo"]
     assert ("Norway", "mediatesBetween", ("Norway", "Peru")) not in _relations(doc)
+
+
+def test_a_body_suspending_a_state_is_a_sanction_and_the_state_stays_its_member():
+    for text in ("The African Union suspended Chad from all its activities after the coup.",
+                 "Chad was suspended from the African Union on Friday.",
+                 "Chad's membership of the African Union was suspended on Friday."):
+        doc = _doc(text)
+        assert ("Chad", "memberOf", "African Union") in _relations(doc), text
+        assert ("Sanction", frozenset({"African Union", "Chad"})) in _events(doc), text
+
+
+def test_suspending_its_own_membership_is_a_withdrawal():
+    doc = _doc("Chad suspended its membership of the African Union.")
+    assert ("Chad", "memberOf", "African Union") in _relations(doc)
+    assert ("Withdrawal", frozenset({"African Union", "Chad"})) in _events(doc)
+    assert not [e for e in doc["events"] if e["type"] == "Sanction"]
+
+
+def test_suspending_aid_names_no_member():
+    doc = _doc("The European Union suspended aid to Chad.")
+    assert not [r for r in doc["relations"] if r["predicate"] == "memberOf"]
+
+
+def test_a_body_admitting_a_state_as_a_member_is_its_joining():
+    doc = _doc("The African Union admitted Ghana as its newest member.")
+    assert ("Ghana", "joinedAlliance", "African Union") in _relations(doc)
+    assert ("Accession", frozenset({"Ghana", "African Union"})) in _events(doc)
+
+
+def test_talks_called_off_are_no_meeting():
+    for text in ("The European Union suspended talks with Chad.", "Peru postponed the summit with Chile.",
+                 "Peru cancelled a visit to Chile."):
+        assert not [e for e in _doc(text)["events"] if e["type"] == "Meeting"], text
+    assert ("Meeting", frozenset({"Peru", "Chile"})) in _events(_doc("Peru held talks with Chile."))

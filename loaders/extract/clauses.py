@@ -43,6 +43,10 @@ RELATIVE = {"who", "which", "that"}
 BROKERING = {"broker", "mediate", "negotiate"}
 FAILURES = {"fail", "refuse", "decline"}
 JOINING = {"join", "accede", "admit"}
+# Verbs that call off a meeting named by their object.
+CALLED_OFF = {"suspend", "cancel", "postpone", "halt", "freeze", "boycott", "abandon", "delay", "scrap"}
+# What a body suspends of a member: 'suspended X's membership', 'X's participation'.
+MEMBERSHIP_NOUNS = {"membership", "participation", "seat"}
 # Heads of an intention with a clause ('agreed to restore'), but whose object noun is done: 'agreed a truce'.
 DONE_BY_SAYING = {"agree", "decide"}
 BLOCS = ("Organization", "Alliance")
@@ -302,6 +306,8 @@ def _trigger(verb):
         trigger = resolve(verb.lemma_.lower(), words, None)
     if isinstance(trigger, NounTrigger) and verb.lemma_.lower() in INTENT_HEADS - DONE_BY_SAYING:
         return None     # 'X plans / proposed / called for talks with Y': the talks are not held
+    if isinstance(trigger, NounTrigger) and trigger.event_type == "Meeting" and verb.lemma_.lower() in CALLED_OFF:
+        return None     # 'X suspended / cancelled talks with Y': no meeting is held
     return trigger
 
 
@@ -323,18 +329,56 @@ def _joined(verb, index) -> list[Fact]:
     if lemma not in JOINING or _intended(verb) or _negated(verb):
         return []
     passive = any(c.dep_ == "nsubjpass" for c in verb.children)
-    if lemma == "admit" and not passive:
+    # 'The bloc admitted X as a member': the body admits, its object joins.
+    admits = lemma == "admit" and not passive and any(
+        p.lemma_.lower() == "member" for p in _pobjects(verb, ("as",)))
+    if lemma == "admit" and not passive and not admits:
         return []
-    bodies = [a for c in verb.children if c.dep_ == "dobj" for a in _phrase(c, index)]
+    if admits:
+        bodies = _subjects(verb, index)
+        joiners = [a for c in verb.children if c.dep_ == "dobj" for a in _phrase(c, index)]
+    else:
+        bodies = [a for c in verb.children if c.dep_ == "dobj" for a in _phrase(c, index)]
+        joiners = _phrase(next(c for c in verb.children if c.dep_ == "nsubjpass"), index) if passive \
+            else _subjects(verb, index)
     if lemma != "join":
         bodies += _prep_objects(verb, index, {"to", "into"})
     bodies = [b for b in bodies if b.type in BLOCS]
-    members = [a for a in (_phrase(next(c for c in verb.children if c.dep_ == "nsubjpass"), index) if passive
-                           else _subjects(verb, index)) if a.type in ROLE_ORGS and a not in bodies]
+    members = [a for a in joiners if a.type in ROLE_ORGS and a not in bodies]
     if not bodies or not members:
         return []
     facts = [Fact("relation", "joinedAlliance", [m], bodies[:1], confidence=CONFIDENCE) for m in members]
     return facts + _event("Accession", members + bodies[:1], "057")
+
+
+def _suspended(verb, index) -> list[Fact]:
+    """'The bloc suspended X', 'X was suspended from the bloc', 'the bloc suspended X's membership': a Sanction by
+    the body, and X stays its member (gold conventions). Suspending aid or talks names no member."""
+    if verb.lemma_.lower() != "suspend" or _intended(verb) or _negated(verb):
+        return []
+    passive = any(c.dep_ == "nsubjpass" for c in verb.children)
+    members, bodies, own = [], [], False
+    for obj in (c for c in verb.children if c.dep_ == ("nsubjpass" if passive else "dobj")):
+        if obj.lemma_.lower() in MEMBERSHIP_NOUNS:
+            owner = [c for c in obj.children if c.dep_ == "poss"]
+            members += [a for c in owner for a in _phrase(c, index)]
+            bodies += [a for p in _pobjects(obj, ("of", "in")) for a in _phrase(p, index)]
+            # 'X suspended its membership of the bloc': X withdraws, it is not sanctioned.
+            own = not passive and any(c.lower_ in ("its", "their") for c in owner)
+        else:
+            members += _phrase(obj, index)
+    if own:
+        members += _subjects(verb, index)
+    else:
+        bodies += _subjects(verb, index)
+    bodies += _prep_objects(verb, index, {"from"})
+    bodies = [b for b in dict.fromkeys(bodies) if b.type in BLOCS]
+    members = [m for m in dict.fromkeys(members) if m.type in ROLE_ORGS and m not in bodies]
+    if not bodies or not members:
+        return []
+    facts = [Fact("relation", "memberOf", [m], bodies[:1], confidence=CONFIDENCE) for m in members]
+    return facts + (_event("Withdrawal", members + bodies[:1], None) if own else
+                    _event("Sanction", bodies[:1] + members, None))
 
 
 def _verb_facts(verb, index) -> list[Fact]:
@@ -374,6 +418,8 @@ def _noun_facts(noun, index) -> list[Fact]:
     verb = governor if governor is not None and governor.pos_ in ("VERB", "AUX") else None
     if verb is not None:
         if _intended(verb) or _negated(verb) or noun.dep_ == "dobj" and verb.lemma_.lower() in INTENT_HEADS - DONE_BY_SAYING:
+            return []
+        if trigger.event_type == "Meeting" and verb.lemma_.lower() in CALLED_OFF:
             return []
         between = any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children)
         if noun.dep_ != "nsubj" and not between and _counts(_trigger(verb)):
@@ -710,7 +756,7 @@ def facts_in(doc, mentions, body, sentence) -> list[Fact]:
     out = []
     for token in doc:
         if token.pos_ == "VERB":
-            out += _verb_facts(token, index) + _agreed(token, index) + _elected(token, index)
+            out += _verb_facts(token, index) + _agreed(token, index) + _elected(token, index) + _suspended(token, index)
             out += _leads(token, index) + _groups(token, index) + _statement(token, index)
         elif token.pos_ in ("NOUN", "PROPN"):
             out += _noun_facts(token, index) + _holds(token, index)
