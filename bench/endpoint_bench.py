@@ -2,11 +2,14 @@
 
     pip install -e '.[bench]'
     python bench/endpoint_bench.py [--triples 1000000] [--rounds 30] [--concurrency-seconds 30] [--load-seconds 60]
+        [--skip-rdflib] [--workers N] [--cache-dir DIR] [--skip-latency]
 
 Every server gets the same N-Quads file and answers with the union of its graphs as the default graph.
 Reported: the median latency of five typical queries (and ratios), throughput and errors with 16
-clients for 30 s, and geokg with 64 clients for 60 s while one more client sends a runaway query.
-Results go to standard output and bench/results/endpoint.json.
+clients for 30 s, geokg with 64 clients for 60 s while one more client sends a runaway query, and the
+memory of each server with all its processes (RSS and PSS summed), idle and at its peak under the 16
+clients. Results go to standard output and bench/results/endpoint.json (endpoint-<triples>.json for
+another size). With --cache-dir the dataset and its stores are built once per size and reused.
 """
 
 import argparse
@@ -151,6 +154,63 @@ def wait_for(url: str, seconds: float) -> None:
     raise RuntimeError(f"{url} did not come up in {seconds} s")
 
 
+def _descendants(pid: int) -> list[int]:
+    """The process and every process under it (geokg's forkserver, query workers and writer)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as stat:
+                    parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def memory(pid: int) -> dict:
+    """RSS and PSS in MiB summed over a server's processes. PSS shares each page among the processes that
+    map it, so pages a forked worker shares with its parent are counted once; RSS counts them in each."""
+    rss = pss = 0
+    processes = _descendants(pid)
+    for each in processes:
+        try:
+            with open(f"/proc/{each}/smaps_rollup") as rollup:
+                fields = {key: value for key, _, value in (line.partition(":") for line in rollup)}
+        except OSError:
+            continue
+        rss += int(fields.get("Rss", "0 kB").split()[0])
+        pss += int(fields.get("Pss", "0 kB").split()[0])
+    return {"rss_mib": rss / 1024, "pss_mib": pss / 1024, "processes": len(processes)}
+
+
+class PeakMemory:
+    """Samples a server's memory every quarter second while a load runs; keeps the peak of each sum."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak = pid, {"rss_mib": 0.0, "pss_mib": 0.0, "processes": 0}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self):
+        while not self.done.wait(0.25):
+            now = memory(self.pid)
+            self.peak = {key: max(self.peak[key], now[key]) for key in self.peak}
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+
 def ask(url: str, query: str, timeout: float = 300, session=None) -> tuple[float, int]:
     started = time.perf_counter()
     response = (session or requests).post(url, data={"query": query},
@@ -233,77 +293,126 @@ def hammer(url: str, clients: int, seconds: float, runaway: bool = False) -> dic
     return counts
 
 
+def prepare(work: Path, triples: int) -> tuple[int, Path, Path]:
+    """The dataset and one bulk-loaded store per server under ``work``, built unless already there."""
+    data, done = work / "dataset.nq", work / "built.json"
+    geokg_store, oxi_store = work / "geokg-store", work / "oxigraph-store"
+    if done.exists() and json.loads(done.read_text()).get("asked") == triples:
+        count = json.loads(done.read_text())["quads"]
+        print(f"dataset: {count} quads in {data} (built before)")
+        return count, geokg_store, oxi_store
+    for location in (geokg_store, oxi_store):
+        shutil.rmtree(location, ignore_errors=True)
+    count = make_dataset(data, triples)
+    print(f"dataset: {count} quads in {data}")
+    store = ox.Store(str(oxi_store))
+    started = time.perf_counter()
+    store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    print(f"bulk load: {time.perf_counter() - started:.1f} s")
+    # A closed store is a directory of files: a copy is the same store, in seconds rather than a load.
+    shutil.copytree(oxi_store, geokg_store)
+    done.write_text(json.dumps({"asked": triples, "quads": count}))
+    return count, geokg_store, oxi_store
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--concurrency-seconds", type=float, default=30)
-    parser.add_argument("--load-seconds", type=float, default=60)
+    parser.add_argument("--load-seconds", type=float, default=60, help="0 leaves out the 64 clients and the runaway")
     parser.add_argument("--skip-rdflib", action="store_true", help="leave rdflib-endpoint out (it is slow to load)")
-    parser.add_argument("--workers", type=int, default=2, help="geokg query worker processes")
+    parser.add_argument("--skip-latency", action="store_true", help="memory and throughput only")
+    parser.add_argument("--workers", type=int, help="geokg query worker processes (default: geokg's own)")
+    parser.add_argument("--cache-dir", type=Path, help="keep the dataset and its stores here, one folder per size")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="geokg-bench-"))
-    data = work / "dataset.nq"
-    count = make_dataset(data, args.triples)
-    print(f"dataset: {count} quads in {data}")
-    servers, processes = {}, []
+    work = args.cache_dir / str(args.triples) if args.cache_dir else Path(tempfile.mkdtemp(prefix="geokg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    count, geokg_store, oxi_store = prepare(work, args.triples)
+    servers, processes, pids = {}, [], {}
     try:
-        geokg_store, oxi_store = work / "geokg-store", work / "oxigraph-store"
-        oxi_copy = work / "engine-store"
-        for location in (geokg_store, oxi_store, oxi_copy):
-            store = ox.Store(str(location))
-            started = time.perf_counter()
-            store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-            store.flush()
-            del store
-            print(f"bulk load into {location.name}: {time.perf_counter() - started:.1f} s")
+        # Before any server opens the store: a read-only open beside a writer is undefined in RocksDB.
+        engine_only = {} if args.skip_latency else engine_latencies(oxi_store, args.rounds)
         port = free_port()
+        env = {**os.environ, "GEOKG_TIMEOUT": "10"}
+        if args.workers:
+            env["GEOKG_WORKERS"] = str(args.workers)
         processes.append(subprocess.Popen(
             [sys.executable, "-m", "geokg", "serve", "--store", str(geokg_store), "--port", str(port)],
-            env={**os.environ, "GEOKG_TIMEOUT": "10", "GEOKG_WORKERS": str(args.workers)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         servers["geokg"] = f"http://127.0.0.1:{port}/sparql"
+        pids["geokg"] = processes[-1].pid
         port = free_port()
         processes.append(subprocess.Popen(
             [shutil.which("oxigraph"), "serve", "--location", str(oxi_store), "--bind", f"127.0.0.1:{port}",
              "--union-default-graph", "--timeout-s", "10"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         servers["oxigraph serve"] = f"http://127.0.0.1:{port}/query"
+        pids["oxigraph serve"] = processes[-1].pid
         if not args.skip_rdflib:
             port = free_port()
             processes.append(subprocess.Popen(
-                [shutil.which("rdflib-endpoint"), "serve", str(data), "--host", "127.0.0.1", "--port", str(port)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+                [shutil.which("rdflib-endpoint"), "serve", str(work / "dataset.nq"), "--host", "127.0.0.1",
+                 "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             servers["rdflib-endpoint"] = f"http://127.0.0.1:{port}/"
+            pids["rdflib-endpoint"] = processes[-1].pid
         for name, url in servers.items():
             started = time.perf_counter()
             wait_for(url, 1800)
             print(f"{name} ready at {url} after {time.perf_counter() - started:.0f} s")
-        report = {"triples": count, "latency_s": {}, "concurrency_16": {}, "load_64_with_runaway": None}
-        report["latency_s"] = latencies(servers, {name: args.rounds if name != "rdflib-endpoint" else 3
-                                                  for name in servers})
-        report["engine_only_s"] = engine_latencies(oxi_copy, args.rounds)
-        for query in QUERIES:
-            row = {name: report["latency_s"][name][query] for name in servers}
-            line = "  ".join(f"{n} {v * 1000:8.1f} ms" for n, v in row.items())
-            ratio = row["geokg"] / row["oxigraph serve"]
-            extra = f"  rdflib/geokg {row['rdflib-endpoint'] / row['geokg']:.1f}x" if "rdflib-endpoint" in row else ""
-            print(f"{query:30s} {line}  (engine alone {report['engine_only_s'][query] * 1000:.1f} ms)  "
-                  f"geokg/oxigraph {ratio:.2f}x{extra}")
+        report = {"triples": count, "latency_s": {}, "engine_only_s": engine_only, "concurrency_16": {},
+                  "memory_mib": {}, "load_64_with_runaway": None}
+        if not args.skip_latency:
+            report["latency_s"] = latencies(servers, {name: args.rounds if name != "rdflib-endpoint" else 3
+                                                      for name in servers})
+            for query in QUERIES:
+                row = {name: report["latency_s"][name][query] for name in servers}
+                line = "  ".join(f"{n} {v * 1000:8.1f} ms" for n, v in row.items())
+                ratio = row["geokg"] / row["oxigraph serve"]
+                extra = (f"  rdflib/geokg {row['rdflib-endpoint'] / row['geokg']:.1f}x"
+                         if "rdflib-endpoint" in row else "")
+                print(f"{query:30s} {line}  (engine alone {engine_only[query] * 1000:.1f} ms)  "
+                      f"geokg/oxigraph {ratio:.2f}x{extra}")
+        else:
+            for url in servers.values():
+                for template in QUERIES.values():
+                    ask(url, template % {"base": BASE})
+        # Idle: every server has answered each query at least once, and nothing is in flight.
+        time.sleep(2)
+        for name in servers:
+            report["memory_mib"][name] = {"idle": memory(pids[name])}
         for name, url in servers.items():
-            result = hammer(url, 16, args.concurrency_seconds)
+            with PeakMemory(pids[name]) as peak:
+                result = hammer(url, 16, args.concurrency_seconds)
+            report["memory_mib"][name]["under_16_clients"] = peak.peak
             report["concurrency_16"][name] = {k: v for k, v in result.items() if k != "runaway_answers"}
             print(f"16 clients, {args.concurrency_seconds:g} s, {name}: {result['throughput']:.1f} queries/s, "
                   f"{result['errors']} errors")
-        load = hammer(servers["geokg"], 64, args.load_seconds, runaway=True)
-        report["load_64_with_runaway"] = load
-        print(f"64 clients + 1 runaway, {args.load_seconds:g} s, geokg: {load['throughput']:.1f} queries/s, "
-              f"{load['errors']} errors for the 64; runaway answered {sorted(set(load['runaway_answers']))} "
-              f"({len(load['runaway_answers'])} times)")
-        (RESULTS / "endpoint.json").write_text(json.dumps(report, indent=2))
+        for name, figures in report["memory_mib"].items():
+            idle, busy = figures["idle"], figures["under_16_clients"]
+            print(f"memory, {name} ({idle['processes']} processes idle): idle RSS {idle['rss_mib']:.0f} MiB, "
+                  f"PSS {idle['pss_mib']:.0f} MiB; peak under 16 clients RSS {busy['rss_mib']:.0f} MiB, "
+                  f"PSS {busy['pss_mib']:.0f} MiB")
+        ours, theirs = report["memory_mib"]["geokg"], report["memory_mib"]["oxigraph serve"]
+        for state in ("idle", "under_16_clients"):
+            print(f"geokg/oxigraph memory {state}: RSS {ours[state]['rss_mib'] / theirs[state]['rss_mib']:.2f}x, "
+                  f"PSS {ours[state]['pss_mib'] / theirs[state]['pss_mib']:.2f}x")
+        print(f"geokg/oxigraph throughput with 16 clients: "
+              f"{report['concurrency_16']['geokg']['throughput'] / report['concurrency_16']['oxigraph serve']['throughput']:.2f}x")
+        if args.load_seconds > 0:
+            load = hammer(servers["geokg"], 64, args.load_seconds, runaway=True)
+            report["load_64_with_runaway"] = load
+            print(f"64 clients + 1 runaway, {args.load_seconds:g} s, geokg: {load['throughput']:.1f} queries/s, "
+                  f"{load['errors']} errors for the 64; runaway answered {sorted(set(load['runaway_answers']))} "
+                  f"({len(load['runaway_answers'])} times)")
+        name = "endpoint.json" if args.triples == 1_000_000 else f"endpoint-{args.triples}.json"
+        (RESULTS / name).write_text(json.dumps(report, indent=2))
     finally:
         stop_all(processes)
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.cache_dir:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

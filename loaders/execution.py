@@ -1,17 +1,16 @@
 """Running one query against a pyoxigraph store and writing its answer, in-process or in a worker.
 
 Both the embedded store and the worker pool use ``execute``, so an answer looks the same however it
-was computed: the same formats, the same row cap and the same signal when the cap cuts it.
+was computed: the same formats, the same row cap and the same signal when the cap cuts it. Query
+workers import this module and little else (rdflib only for a JSON-LD answer): what a worker imports,
+every worker holds. What the server makes of an answer is in ``answers``.
 """
 
 import json
-import re
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
 
 from geokg.loaders.errors import GeokgError, StoreError
-from geokg.loaders.querytext import names_dataset, query_kind
 
 DATASET_FORMATS = {"nquads": "N_QUADS", "trig": "TRIG"}
 TRUNCATED = "urn:geokg:truncated"
@@ -30,20 +29,6 @@ def _encode(term):
     if kind is _BLANK:
         return ("b", term.value)
     return ("t", str(term))
-
-
-def decode(cell):
-    """A picklable tuple back as an rdflib term."""
-    if cell is None:
-        return None
-    kind = cell[0]
-    if kind == "u":
-        return URIRef(cell[1])
-    if kind == "b":
-        return BNode(cell[1])
-    if kind == "l":
-        return Literal(cell[1], lang=cell[3]) if cell[3] else Literal(cell[1], datatype=URIRef(cell[2]))
-    return Literal(cell[1])
 
 
 def _oxigraph_term(cell):
@@ -67,20 +52,14 @@ def execute(store, request):
         return "graphs", [], sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)), False
     if op == "dump":
         return "dump", [], store.dump(format=getattr(ox.RdfFormat, DATASET_FORMATS[request["format"]])), False
-    defaults = [ox.NamedNode(g) for g in request.get("default_graphs") or []]
-    named = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
-    substitutions = {ox.Variable(k): _oxigraph_term(v) for k, v in (request.get("bindings") or {}).items()}
-    # A query that names its dataset (FROM, FROM NAMED) or a request that does (default-graph-uri)
-    # gets exactly that dataset, built from the store's own graphs; only otherwise is the union used.
-    native = store.query(
-        request["sparql"],
-        base_iri=request.get("base_iri"),
-        use_default_graph_as_union=request["union"] and not defaults and not request["own_dataset"],
-        default_graph=defaults or None,
-        named_graphs=named or None,
-        substitutions=substitutions or None,
-    )
+    native = _native_query(store, request)
     fmt, cap = request["fmt"], request["max_rows"]
+    if fmt in _ROW_BYTES and isinstance(native, ox.QuerySolutions):
+        body = _engine_written(native, fmt, cap)
+        if body is not None:
+            return "bindings", [v.value for v in native.variables], body, False
+        # Perhaps more rows than the cap: run it again, counting rows, to cut it and say so.
+        native = _native_query(store, request)
     if fmt == "texts" and isinstance(native, ox.QuerySolutions):
         # Written by the engine, not term by term in Python: half the time of a page's big queries.
         return "bindings", [v.value for v in native.variables], native.serialize(format=ox.QueryResultsFormat.TSV), \
@@ -115,6 +94,60 @@ def execute(store, request):
     return "graph", [], _write_graph(triples, fmt, truncated, cap), truncated
 
 
+def _native_query(store, request):
+    defaults = [ox.NamedNode(g) for g in request.get("default_graphs") or []]
+    named = [ox.NamedNode(g) for g in request.get("named_graphs") or []]
+    substitutions = {ox.Variable(k): _oxigraph_term(v) for k, v in (request.get("bindings") or {}).items()}
+    # A query that names its dataset (FROM, FROM NAMED) or a request that does (default-graph-uri)
+    # gets exactly that dataset, built from the store's own graphs; only otherwise is the union used.
+    return store.query(
+        request["sparql"],
+        base_iri=request.get("base_iri"),
+        use_default_graph_as_union=request["union"] and not defaults and not request["own_dataset"],
+        default_graph=defaults or None,
+        named_graphs=named or None,
+        substitutions=substitutions or None,
+    )
+
+
+# The fewest bytes one row takes in each result format the engine writes: ``{},`` in JSON, an empty
+# <result/> element in XML, a line break in TSV and CSV. An answer of at most this many bytes per
+# row of the cap has at most the cap's rows.
+_ROW_BYTES = {"json": 3, "xml": 17, "csv": 2, "tsv": 1}
+
+
+class _Full(Exception):
+    """The engine's writer passed the byte budget: the answer may hold more rows than the cap."""
+
+
+class _Budget:
+    """A file for the engine's writer that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size, self.parts = limit, 0, []
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _Full()
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing is buffered here."""
+
+
+def _engine_written(native, fmt: str, cap: int) -> bytes | None:
+    """The solutions as the engine writes them, one Rust pass with no Python per row; None when the
+    answer outgrows what ``cap`` rows could take, so that it cannot be cut unnoticed."""
+    budget = _Budget(_ROW_BYTES[fmt] * cap)
+    try:
+        native.serialize(output=budget, format=_results_format(fmt))
+    except _Full:
+        return None
+    return b"".join(budget.parts)
+
+
 def engine_error(exc: Exception) -> GeokgError:
     """What an exception from running a request means to a client: the query's fault (4xx) or the store's (500)."""
     if isinstance(exc, GeokgError):
@@ -135,6 +168,8 @@ def _results_format(fmt):
 def _write_graph(triples, fmt, truncated, cap) -> bytes:
 
     if fmt == "jsonld":
+        from rdflib import Graph
+
         from geokg.loaders.store import graph_to_jsonld
 
         g = Graph()
@@ -159,98 +194,3 @@ def _write_graph(triples, fmt, truncated, cap) -> bytes:
         note = f"truncated after {cap} triples ({TRUNCATED})"
         data += (f"<!-- {note} -->\n" if fmt == "rdfxml" else f"# {note}\n").encode()
     return data
-
-
-class Result:
-    """A query, run when its rows or a serialisation are asked for; ``run`` sends it where it executes."""
-
-    def __init__(self, run, sparql, bindings, options, union, max_rows):
-        self.run_request, self.sparql, self.bindings, self.options = run, sparql, bindings, options
-        self.union, self.max_rows = union, max_rows
-        self.kind = query_kind(sparql)
-        self.variables: list[str] = []
-        self.truncated = False
-        self._boolean = None
-
-    def _run(self, fmt):
-        # Judged here, where the text was just checked (and its tokens are cached), not lexed again in a worker.
-        message = {"op": "query", "sparql": self.sparql, "fmt": fmt, "union": self.union, "max_rows": self.max_rows,
-                   "own_dataset": names_dataset(self.sparql),
-                   "bindings": {k: _to_cell(v) for k, v in (self.bindings or {}).items()}, **self.options}
-        kind, variables, payload, truncated = self.run_request(message)
-        self.kind, self.variables, self.truncated = kind, variables, truncated
-        return payload
-
-    def __bool__(self):
-        if self.kind == "boolean":
-            if self._boolean is None:
-                self._boolean = self._run("rows")
-            return bool(self._boolean)
-        return True
-
-    def rows(self) -> list[dict]:
-        payload = self._run("rows")
-        if self.kind == "boolean":
-            self._boolean = payload
-            return []
-        return [{v: decode(c) for v, c in zip(self.variables, row) if c is not None} for row in payload]
-
-    def texts(self) -> list[dict]:
-        """Rows as plain strings (IRIs, lexical values, blank node ids), for pages that only print them.
-        Several times cheaper than ``rows``, but with no row cap: only for queries bounded by design."""
-        payload = self._run("texts")
-        if self.kind == "boolean":
-            return []
-        if self.kind == "graph":
-            return [{v: c[1] for v, c in zip(self.variables, row) if c is not None} for row in payload]
-        return tsv_texts(payload)
-
-    def graph(self) -> Graph:
-        g = Graph()
-        for s, p, o in self._run("rows"):
-            g.add((decode(s), decode(p), decode(o)))
-        return g
-
-    def serialize(self, fmt: str) -> bytes:
-        return self._run(fmt)
-
-
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
-_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-
-
-def _unescape(match) -> str:
-    code = match.group(1) or match.group(2)
-    return chr(int(code, 16)) if code else _ESCAPED.get(match.group(3), match.group(3))
-
-
-def _tsv_value(cell: str) -> str:
-    first = cell[0]
-    if first == "<" and cell[1] != "<":
-        return cell[1:-1]
-    if first == '"':
-        text = cell[1:cell.rindex('"')]
-        return _ESCAPE.sub(_unescape, text) if "\\" in text else text
-    return cell[2:] if cell.startswith("_:") else cell
-
-
-def tsv_texts(data: bytes) -> list[dict]:
-    """SPARQL TSV results as rows of plain strings: IRIs without brackets, literals' lexical forms."""
-    lines = data.decode("utf-8").split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    if not lines or not lines[0]:
-        return [{} for _ in lines[1:]]
-    names = [name[1:] for name in lines[0].split("\t")]
-    return [{name: _tsv_value(cell) for name, cell in zip(names, line.split("\t")) if cell} for line in lines[1:]]
-
-
-def _to_cell(term):
-    """An rdflib term (or a plain string, taken as a literal) as a picklable tuple."""
-    if isinstance(term, URIRef):
-        return ("u", str(term))
-    if isinstance(term, BNode):
-        return ("b", str(term))
-    if isinstance(term, Literal):
-        return ("l", str(term), str(term.datatype or "http://www.w3.org/2001/XMLSchema#string"), term.language)
-    return ("l", str(term), "http://www.w3.org/2001/XMLSchema#string", None)

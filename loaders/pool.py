@@ -14,6 +14,7 @@ import contextlib
 import multiprocessing
 import os
 import queue
+import select
 import shutil
 import signal
 import threading
@@ -22,13 +23,16 @@ import uuid
 from pathlib import Path
 
 from geokg.loaders.errors import GeokgError, StoreError
-from geokg.loaders.execution import Result
+from geokg.loaders.answers import Result
 from geokg.loaders.querytext import refuse_fetching_update, refuse_service
 from geokg.loaders.store import install_ontology
 
 # A query busy this long holds its worker for a while yet: time for a spare, so the next cheap
-# request does not queue behind it. Cheap requests take milliseconds.
-HELD_SECONDS = 0.1
+# request does not queue behind it. Cheap requests take milliseconds; a spare costs a fork, a cold
+# snapshot and its caches, so queries of a few hundred milliseconds (common on a big store) do not
+# start one: at 0.1 s, the endpoint benchmark's 16 clients kept starting and retiring spares (8 processes
+# at the peak instead of 6, the readers' caches cold each time).
+HELD_SECONDS = 1.0
 # A query busy this long is a long one, and gives way on the CPU.
 LONG_SECONDS = 0.5
 NICE = 19
@@ -66,6 +70,12 @@ class _Process:
         self.process = context.Process(target=getattr(workers, target), args=(child, *args), daemon=True)
         self.process.start()
         child.close()
+        # Kept for the process's life: a poll object per wait, as Connection.poll makes, costs more
+        # than the wait itself on a millisecond query.
+        self.answers = select.poll()
+        self.answers.register(self.connection.fileno(), select.POLLIN)
+        self.exits = select.poll()
+        self.exits.register(self.process.sentinel, select.POLLIN)
         self.hello: tuple = ()
         self.busy_since: float | None = None
         self.snapshot: str | None = None
@@ -108,11 +118,18 @@ class _Process:
         """Send one request and wait for its answer; None past the deadline, _Died if the process went."""
         try:
             self.connection.send(message)
-            if not self.connection.poll(deadline):
+            if not self.answers.poll(deadline * 1000):
                 return None
             return self.connection.recv()
         except (EOFError, OSError):
             raise _Died() from None
+
+    def alive(self) -> bool:
+        """True while the process runs: one poll of its sentinel, no wait."""
+        try:
+            return not self.exits.poll(0)
+        except (OSError, ValueError):
+            return False
 
     def rss(self) -> int:
         try:
@@ -234,7 +251,7 @@ class WorkerPool:
                     raise StoreError(self.broken, 503, "Store unavailable") from None
                 raise StoreError(f"all {len(self.readers)} query workers stayed busy for {self.queue_seconds:g} s; "
                                  "retry in a moment", 503, "Server busy") from None
-            if reader.process.is_alive():
+            if reader.alive():
                 return reader
             with self.lock:
                 known = reader in self.readers

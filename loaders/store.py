@@ -9,7 +9,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from geokg.loaders.errors import StoreError
-from geokg.loaders.execution import DATASET_FORMATS, Result, engine_error, execute
+from geokg.loaders.answers import Result
+from geokg.loaders.execution import DATASET_FORMATS, engine_error, execute
 from geokg.loaders.querytext import refuse_fetching_update, refuse_service
 from geokg.loaders.writing import replace_graphs_update, run_update, write_graph
 from geokg.ontology import ONTOLOGY_IRI, ONTOLOGY_PATH, context

@@ -58,6 +58,9 @@ def create_app(config: dict | None = None) -> Flask:
     install_template_helpers(app, ids)
     app.after_request(_security_headers)
     app.jinja_env.globals["version"] = __version__
+    from geokg.server.lean import LeanSparql
+
+    app.wsgi_app = LeanSparql(app, app.wsgi_app)
     return app
 
 
@@ -76,15 +79,19 @@ def _served_store(config, ids):
                        queue_seconds=config["GEOKG_QUEUE_SECONDS"], memory_mb=config["GEOKG_MEMORY_MB"])
 
 
+# Only our own scripts run, never inline ones, so injected markup stays inert even if escaping slips;
+# connect-src 'self' also keeps the bundled query editor from calling anything but this server.
+# YASGUI sets inline styles, hence 'unsafe-inline' for styles only.
+SECURITY_HEADERS = [
+    ("Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+]
+
+
 def _security_headers(response):
-    # Only our own scripts run, never inline ones, so injected markup stays inert even if escaping slips;
-    # connect-src 'self' also keeps the bundled query editor from calling anything but this server.
-    # YASGUI sets inline styles, hence 'unsafe-inline' for styles only.
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-    )
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    for name, value in SECURITY_HEADERS:
+        response.headers.setdefault(name, value)
     return response

@@ -13,6 +13,7 @@ from geokg.loaders.querytext import with_using
 from geokg.server import conneg
 from geokg.server.app import geokg
 from geokg.server.descriptions import service_description, serialize
+from geokg.server.lean import ERROR_KEY
 from geokg.server.render import accepted
 
 bp = Blueprint("sparql", __name__)
@@ -68,6 +69,10 @@ def read_body(setting: str) -> bytes:
 
 @bp.before_request
 def _limit():
+    # The lean handler in front (server/lean.py) met this error answering the request: say it here.
+    error = request.environ.pop(ERROR_KEY, None)
+    if error is not None:
+        raise error
     limit_request("GEOKG_MAX_QUERY_BYTES")
 
 

@@ -3,7 +3,8 @@
 import pyoxigraph as ox
 import pytest
 
-from geokg.loaders.execution import execute, tsv_texts
+from geokg.loaders.answers import tsv_texts
+from geokg.loaders.execution import execute
 from geokg.loaders.store import OxigraphStore
 
 TRICKY = r"""
