@@ -139,16 +139,6 @@ print(time.perf_counter() - started)
 """
 
 
-def _child_run(argv) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB) and standard output of one child process, run alone."""
-    started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run(argv, capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of the children is the largest of any child so far: each run is measured in its own
-    # wrapper process below, so this is that run's own peak.
-    return wall, max(peak, before) / 1024, done.stdout
 
 
 def measured(argv) -> tuple[float, float, str]:

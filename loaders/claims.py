@@ -30,6 +30,8 @@ from geokg.loaders.model import (
 
 _WIKIDATA = re.compile(r"^Q[1-9]\d*$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+_UNNAMED = re.compile(r"\b(unnamed|anonymous|unidentified)\b")
 _SECTIONS = ("actors", "relations", "events", "claims")
 
 # A claims file nests four deep (document, section, record, list of names). 64 leaves room for any notes
@@ -452,13 +454,13 @@ def read_claims(data: bytes, name: str):
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip().casefold()
+    return _SPACES.sub(" ", name).strip().casefold()
 
 
 def _anonymous(name: str) -> bool:
     """An unnamed claimant ("a source", "diplomats (unnamed)") rather than a reference to an actor."""
     norm = _norm(name)
-    return norm in ANONYMOUS or bool(re.search(r"\b(unnamed|anonymous|unidentified)\b", norm))
+    return norm in ANONYMOUS or bool(_UNNAMED.search(norm))
 
 
 def _suggest(word: str, choices) -> str:

@@ -30,16 +30,23 @@ class GeokgError(Exception):
 
 
 class LoadError(GeokgError):
-    """Raised when an input cannot be loaded; nothing has been written to the store when it is."""
+    """Raised when an input cannot be loaded. ``loaded`` names the files written before the problem was
+    found (a load of many files is written in chunks); when it is empty, nothing was written."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], loaded=()):
         self.problems = list(problems)
+        self.loaded = list(loaded)
         super().__init__(self.report(), status=400, title="Bad input")
 
     def report(self) -> str:
-        """All problems, one per line, in input order."""
+        """All problems, one per line, in input order, after a line that says what was written."""
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} found; nothing was loaded"
+        head = f"{count} problem{'s' if count != 1 else ''} found; "
+        if self.loaded:
+            head += (f"the first {len(self.loaded)} files (up to {self.loaded[-1]}) were loaded and stay; "
+                     "nothing after them was loaded")
+        else:
+            head += "nothing was loaded"
         return "\n".join([head] + [f"  {p}" for p in self.problems])
 
 

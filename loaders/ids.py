@@ -1,5 +1,6 @@
 """Stable, readable identifiers: the same name gives the same URI in every article and every run."""
 
+import functools
 import re
 import unicodedata
 
@@ -8,11 +9,16 @@ from rdflib import URIRef
 DEFAULT_BASE = "https://geokg.example.org"
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+# The same actor names and predicates come back in every file of a load.
+@functools.lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """Lower-case, hyphenated form of a name that keeps non-Latin letters (IRIs allow them)."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[\W_]+", "-", plain.lower()).strip("-") or "unnamed"
+    return _NOT_WORD.sub("-", plain.lower()).strip("-") or "unnamed"
 
 
 def article_slug(article_id: str) -> str:

@@ -16,6 +16,10 @@ from geokg.loaders.writing import replace_graphs_update, run_update, write_graph
 from geokg.ontology import ONTOLOGY_IRI, ONTOLOGY_PATH, context
 
 
+# Oxigraph's bulk loader ingests each million quads on their own: add_graphs writes fewer, in one ingestion.
+BULK_QUADS_LIMIT = 1_000_000
+
+
 def graph_to_jsonld(graph: Graph) -> bytes:
     """Compact JSON-LD with the ontology's own context, embedded so that no context is ever fetched."""
     return graph.serialize(format="json-ld", context=context()["@context"], auto_compact=True).encode("utf-8")
@@ -111,6 +115,25 @@ class OxigraphStore:
         """Replace named graphs (IRI -> N-Triples) in one transaction: all of them or none."""
         run_update(self._store, replace_graphs_update(graphs))
         self.version = uuid.uuid4().hex[:12]
+
+    def add_graphs(self, nquads: str, graphs) -> bool:
+        """Write N-Quads text all or nothing when none of ``graphs`` (IRIs) exists yet, and False, with nothing
+        written, when one does (replace_graphs then drops and writes them in one transaction). The text goes
+        through bulk_load: under its batch of a million quads, the whole text is parsed first and goes in as
+        one ingestion of sorted files (RocksDB ingests files into several column families atomically),
+        at about twice the speed of a transaction, which also leaves work for the flush."""
+        if nquads.count("\n") >= BULK_QUADS_LIMIT:
+            return False
+        if any(self._store.contains_named_graph(ox.NamedNode(g)) for g in graphs):
+            return False
+        try:
+            self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        except SyntaxError as exc:
+            raise StoreError(f"the quads to write are not valid N-Quads, nothing was written: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"the write failed and changed nothing: {exc}") from None
+        self.version = uuid.uuid4().hex[:12]
+        return True
 
     def graphs(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""

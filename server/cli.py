@@ -34,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="claims files (.yaml, .yml, .json) or articles (.txt, .html), which are extracted first")
     load.add_argument("--review-dir", help="where extracted claims files are written for review "
                                            "(default: STORE-claims next to the store)")
+    load.add_argument("--validate", action="store_true",
+                      help="also check each file's graph with pyshacl against the shapes (slow; checked claims "
+                           "always map to conforming graphs, see the README)")
     load.set_defaults(run=cmd_load)
 
     extract = commands.add_parser("extract", help="extract claims files from articles (text or HTML)")
@@ -169,14 +172,16 @@ def cmd_load(args) -> int:
     from geokg.loaders.pipeline import load_paths
 
     store = _open(args)
-    before = len(store)
-    with tqdm(total=len(args.paths), unit="file", desc="checking", disable=len(args.paths) < 2,
+    with tqdm(total=len(args.paths), unit="file", desc="loading", disable=len(args.paths) < 2,
               file=sys.stderr) as bar:
-        loaded = load_paths(store, args.paths, Ids(check_base(args.base)), progress=bar.update)
+        loaded = load_paths(store, args.paths, Ids(check_base(args.base)), progress=bar.update,
+                            validate=args.validate)
     _write_reviews(args)
     for item in loaded:
         print(f"loaded {item.path}: {item.triples} triples into <{item.graph}>")
-    print(f"{store.describe()}: {len(store)} triples (was {before})")
+    # Counting the whole store would read every quad of it, at every load.
+    print(f"{store.describe()}: wrote {sum(item.triples for item in loaded)} triples "
+          f"in {len(loaded)} graph{'s' if len(loaded) != 1 else ''}")
     return 0
 
 

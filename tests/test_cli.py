@@ -30,7 +30,7 @@ def test_load_twice_gives_the_same_triple_count(capsys, tmp_path):
     assert run(capsys, "load", "--store", store, SAMPLE)[0] == 0
     first = triples(capsys, store)
     code, out, _ = run(capsys, "load", "--store", store, SAMPLE)
-    assert code == 0 and f"{first} triples (was {first})" in out
+    assert code == 0 and " triples in 1 graph" in out and "(was" not in out
     assert triples(capsys, store) == first > 500
 
 

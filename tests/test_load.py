@@ -125,3 +125,72 @@ def test_service_detection_ignores_strings_iris_variables_and_comments(query, re
     from geokg.loaders.querytext import uses_service
 
     assert uses_service(query) is refused
+
+
+# --- Chunks (issue 11, item 3) ----------------------------------------------------------------------------
+
+
+def numbered(tmp_path, count):
+    return [write(tmp_path, f"a{i}.yaml", OTHER.replace("other.txt", f"a{i}.txt")) for i in range(count)]
+
+
+def graph_of(i):
+    return f"https://geokg.example.org/graph/a{i}"
+
+
+def test_a_bad_file_stops_the_load_at_its_chunk_and_every_problem_is_still_listed(tmp_path, ids):
+    store = open_store(tmp_path / "store")
+    paths = numbered(tmp_path, 9)
+    paths[5] = write(tmp_path, "bad5.yaml", BROKEN["undeclared-actor.yaml"].replace("other.txt", "a5.txt"))
+    paths[8] = write(tmp_path, "bad8.yaml", BROKEN["unknown-predicate.yaml"].replace("other.txt", "a8.txt"))
+    with pytest.raises(LoadError) as caught:
+        load_paths(store, paths, ids, chunk_files=2)
+    # Chunks [0, 1] and [2, 3] landed; [4, 5] holds the bad file, so neither 4 nor anything after is written.
+    assert caught.value.loaded == [str(p) for p in paths[:4]]
+    assert {p.file for p in caught.value.problems} == {str(paths[5]), str(paths[8])}
+    assert caught.value.report().splitlines()[0] == (
+        f"2 problems found; the first 4 files (up to {paths[3]}) were loaded and stay; nothing after them was loaded")
+    assert set(store.graphs()) == {graph_of(i) for i in range(4)} | {"https://w3id.org/geokg/ontology"}
+
+
+def test_chunks_by_triples_give_the_same_store_as_one_chunk(tmp_path, ids):
+    paths = numbered(tmp_path, 7)
+    one, many = open_store(None), open_store(None)
+    assert [x.path for x in load_paths(one, paths, ids)] == [str(p) for p in paths]
+    load_paths(many, paths, ids, chunk_triples=20)
+    assert quads(one) == quads(many) and len(store_graphs := many.graphs()) == 8, store_graphs
+
+
+def test_a_chunk_mixing_new_and_existing_graphs_replaces_the_old_ones(tmp_path, ids):
+    store = open_store(tmp_path / "store")
+    paths = numbered(tmp_path, 3)
+    load_paths(store, paths[:1], ids)
+    write(tmp_path, "a0.yaml", OTHER.replace("other.txt", "a0.txt").replace("Egypt mediated.", "Egypt mediated again."))
+    load_paths(store, paths, ids)
+    sentences = [str(r["s"]) for r in store.query(
+        f"SELECT ?s WHERE {{ GRAPH <{graph_of(0)}> {{ ?x <https://w3id.org/geokg/ontology#sentence> ?s }} }}").rows()]
+    assert sentences == ["Egypt mediated again."]
+    assert {graph_of(i) for i in range(3)} <= set(store.graphs())
+
+
+def test_quads_that_fail_to_parse_write_nothing(tmp_path):
+    store = open_store(tmp_path / "store")
+    good = '<http://x.test/s> <http://x.test/p> "o" <http://x.test/g1> .\n'
+    with pytest.raises(StoreError, match="nothing was written"):
+        store.add_graphs(good * 3 + '<http://x.test/s> <http://x.test/p> "o <http://x.test/g2> .\n',
+                         ["http://x.test/g1", "http://x.test/g2"])
+    assert store.graphs() == [] and quads(store) == set()
+    assert store.add_graphs(good, ["http://x.test/g1"]) and not store.add_graphs(good, ["http://x.test/g1"])
+
+
+def test_geokg_load_never_counts_the_whole_store(tmp_path, monkeypatch, capsys):
+    from geokg.loaders.store import OxigraphStore
+    from geokg.server.cli import main
+
+    def refuse(self):
+        raise AssertionError("len(store) reads every quad")
+
+    monkeypatch.setattr(OxigraphStore, "__len__", refuse)
+    paths = numbered(tmp_path, 2)
+    assert main(["load", "--store", str(tmp_path / "store"), *map(str, paths)]) == 0
+    assert "wrote 42 triples in 2 graphs" in capsys.readouterr().out
