@@ -18,7 +18,9 @@ from geokg.ontology import GK
 
 HERE = Path(__file__).resolve().parent
 PARAM_TYPES = ("actor", "date", "relation", "string")
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|page):\s*(.*)$")
+# The highest page a listing answers: each page reads the rows of the pages before it.
+MAX_PAGE = 10_000
 _PARAM = re.compile(r"^(\w+)\s+(\w+)((?:\s+(?:required|default=\S+))*)\s*(?:--\s*(.*))?$")
 # Each name and alias of an actor is also written in lower case as gk:nameKey when it is loaded, so a
 # name in any case is one index lookup; only the few actors found are then checked with the engine's
@@ -58,6 +60,9 @@ class NamedQuery:
     description: str
     sparql: str
     params: tuple[Param, ...] = field(default_factory=tuple)
+    # A listing that grows with the store is answered this many items at a time; its text holds one
+    # LIMIT of this size, and the implicit parameter ``page`` adds the OFFSET of the page asked for.
+    page_size: int | None = None
 
 
 def parse_rq(text: str, name: str) -> NamedQuery:
@@ -71,6 +76,10 @@ def parse_rq(text: str, name: str) -> NamedQuery:
         if not match:
             continue
         key, value = match.groups()
+        if key == "page":
+            meta["page"] = _page_size(value.strip(), text, name, lineno)
+            params.append(Param("page", "page", False, "1", f"which {meta['page']} items to show: 1, 2, ..."))
+            continue
         if key != "param":
             meta[key] = value.strip()
             continue
@@ -83,7 +92,32 @@ def parse_rq(text: str, name: str) -> NamedQuery:
         params.append(Param(spec.group(1), spec.group(2), "required" in flags, default, spec.group(4) or ""))
     if not meta["title"]:
         raise GeokgError(f"{name}.rq: the header needs a '# title:' line")
-    return NamedQuery(name, meta["title"], meta["description"], text, tuple(params))
+    return NamedQuery(name, meta["title"], meta["description"], text, tuple(params), meta.get("page"))
+
+
+def _limits(sparql: str, size: int) -> list:
+    """The INTEGER tokens of every ``LIMIT size`` in a query."""
+    tokens = tokenize(sparql)
+    return [tokens[i + 1] for i, t in enumerate(tokens[:-1])
+            if t.kind == "KEYWORD" and t.value == "LIMIT" and tokens[i + 1].kind == "INTEGER"
+            and int(tokens[i + 1].text) == size]
+
+
+def _page_size(value: str, text: str, name: str, lineno: int) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise GeokgError(f"{name}.rq:{lineno}: bad page line {value!r}; expected '# page: N', N a whole number")
+    if len(_limits(text, int(value))) != 1:
+        raise GeokgError(f"{name}.rq:{lineno}: '# page: {value}' needs exactly one 'LIMIT {value}' in the query, "
+                         "where the page's items are picked")
+    return int(value)
+
+
+def paged(query: NamedQuery, page: int) -> str:
+    """The text of one page of a paged query: its LIMIT, with the OFFSET of that page."""
+    if query.page_size is None or page == 1:
+        return query.sparql
+    token = _limits(query.sparql, query.page_size)[0]
+    return f"{query.sparql[:token.end]} OFFSET {(page - 1) * query.page_size}{query.sparql[token.end:]}"
 
 
 @functools.lru_cache(maxsize=None)
@@ -141,6 +175,11 @@ def _actor(store, value: str, param: Param):
 
 
 def _value(store, param: Param, value: str):
+    if param.type == "page":
+        if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+            raise GeokgError(f"parameter 'page': expected a whole number from 1 to {MAX_PAGE}, not {value!r}", 400,
+                             "Bad parameter")
+        return int(value)
     if param.type == "actor":
         return _actor(store, value, param)
     if param.type == "date":
@@ -233,5 +272,8 @@ def with_values(sparql: str, bound: dict) -> str:
 
 
 def run(store, query: NamedQuery, values: dict[str, str]):
-    """Run a named query with its parameters checked and written as VALUES, never pasted as raw text."""
-    return store.query(with_values(query.sparql, bind(query, values, store)))
+    """Run a named query with its parameters checked and written as VALUES, never pasted as raw text;
+    a paged query answers the page its ``page`` parameter asks for (the first by default)."""
+    bound = bind(query, values, store)
+    page = bound.pop("page", 1)
+    return store.query(with_values(paged(query, page), bound))

@@ -37,13 +37,30 @@ def run(name: str):
         if not missing:
             result = named.run(geokg().store, query, values)
             rows = result.rows()
-            table = {"variables": result.variables, "rows": rows, "truncated": result.truncated}
+            table = {"variables": result.variables, "rows": rows, "truncated": result.truncated,
+                     "pages": _pages(stem, query, values, len(rows))}
         page = render_template("queries/query.html", query=query, values=values, table=table, missing=missing,
                                alternates=alternates)
         response = Response(page, mimetype="text/html")
+        if table and table["pages"]:
+            links = [f'<{table["pages"][rel]}>; rel="{rel}"' for rel in ("prev", "next") if table["pages"][rel]]
+            if links:
+                response.headers["Link"] = ", ".join(links)
     else:
         result = named.run(geokg().store, query, values)
         response = Response(result.serialize(fmt), content_type=conneg.MEDIA_TYPES[fmt])
-    response.headers["Link"] = link_header(alternates)
+    response.headers["Link"] = ", ".join(filter(None, [response.headers.get("Link"), link_header(alternates)]))
     response.vary.add("Accept")
     return response
+
+
+def _pages(stem: str, query, values: dict, rows: int) -> dict | None:
+    """Links to the pages around this one, for a query answered a page at a time. A page shorter than
+    the page size is the last; a full one may be followed by an empty one."""
+    if query.page_size is None:
+        return None
+    page = int(values.get("page") or 1)
+    others = {k: v for k, v in values.items() if k != "page"}
+    return {"page": page, "size": query.page_size,
+            "prev": url_with(f"/queries/{stem}", **others, page=page - 1) if page > 1 else None,
+            "next": url_with(f"/queries/{stem}", **others, page=page + 1) if rows >= query.page_size else None}

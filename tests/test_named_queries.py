@@ -238,3 +238,84 @@ SELECT ?x ?n WHERE { ?s ?p ?x . BIND(BOUND(?x) AS ?b) { SELECT ?x (COUNT(*) AS ?
     assert "?s ?p ?x" in text and "BOUND(?x)" in text
     construct = named.with_values("CONSTRUCT WHERE { ?s ?p ?x }", {"x": URIRef("http://x.test/a")})
     assert construct.rstrip().endswith("VALUES (?x) { (<http://x.test/a>) }")
+
+
+def _hedged_claims(store, count):
+    """``count`` more hedged claims, each in its own article graph, naming its claimant there."""
+    base = "https://geokg.example.org"
+    gk = "https://w3id.org/geokg/ontology#"
+    for i in range(count):
+        claim, graph = f"<{base}/id/claim/many/{i}>", f"<{base}/graph/many-{i}>"
+        store.update(f"""INSERT DATA {{ GRAPH {graph} {{
+  {claim} a <{gk}Claim> ; <{gk}hedge> "reportedly" ; <{gk}content> "Claim {i:03d}" ;
+    <{gk}sentence> "Sentence {i}." ; <{gk}statedIn> <{base}/id/article/many-{i}> ;
+    <{gk}claimant> <{base}/id/actor/hamas> .
+  <{base}/id/actor/hamas> <http://www.w3.org/2000/01/rdf-schema#label> "Hamas" }} }}""")
+
+
+def _row_set(rows):
+    return {json.dumps({k: str(v) for k, v in sorted(r.items())}) for r in rows}
+
+
+def test_a_listing_of_the_whole_store_comes_a_page_at_a_time_and_the_pages_make_the_whole(store):
+    _hedged_claims(store, 130)
+    query = named.get("hedged-claims")
+    assert query.page_size == 100
+    whole = _row_set(store.query(query.sparql.replace("LIMIT 100", "")).rows())
+    pages = [answer(store, "hedged-claims", page=str(n)) for n in (1, 2, 3)]
+    assert [len(p) for p in pages] == [100, len(whole) - 100, 0]
+    first, second = _row_set(pages[0]), _row_set(pages[1])
+    assert not first & second and first | second == whole
+    assert answer(store, "hedged-claims") == pages[0]
+
+
+def test_mediations_are_paged_by_statement(store):
+    base, gk = "https://geokg.example.org", "https://w3id.org/geokg/ontology#"
+    for i in range(105):
+        st, graph = f"<{base}/id/relation/many/{i}>", f"<{base}/graph/many-{i}>"
+        store.update(f"""INSERT DATA {{ GRAPH {graph} {{
+  {st} <{gk}relation> <{gk}mediatesBetween> ; <{gk}subject> <{base}/id/actor/egypt> ;
+    <{gk}object> <{base}/id/actor/hamas>, <{base}/id/actor/fatah> ; <{gk}sentence> "Egypt mediates {i}." ;
+    <{gk}statedIn> <{base}/id/article/many-{i}> }} }}""")
+    first, second = answer(store, "mediations"), answer(store, "mediations", page="2")
+    assert len(first) == 100 and len(second) == 106 - 100
+    assert not _row_set(first) & _row_set(second)
+    egypt = [r for r in first + second if str(r["mediatorName"]) == "Egypt"]
+    assert len(egypt) == 105 and {str(r["parties"]) for r in egypt} in ({"Fatah & Hamas"}, {"Hamas & Fatah"})
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two", "1.5", "10001"])
+def test_a_bad_page_is_refused(store, page):
+    with pytest.raises(GeokgError, match="parameter 'page'") as caught:
+        answer(store, "hedged-claims", page=page)
+    assert caught.value.status == 400
+
+
+def test_only_paged_queries_take_a_page():
+    with pytest.raises(GeokgError, match="takes no parameter 'page'"):
+        named.bind(named.get("claims-by"), {"claimant": "Hamas", "page": "2"}, None)
+
+
+def test_a_page_header_needs_the_one_limit_it_pages():
+    with pytest.raises(GeokgError, match=r"t.rq:2: '# page: 5' needs exactly one 'LIMIT 5'"):
+        named.parse_rq("# title: T\n# page: 5\nSELECT * WHERE { ?s ?p ?o } LIMIT 6", "t")
+    with pytest.raises(GeokgError, match=r"t.rq:2: bad page line"):
+        named.parse_rq("# title: T\n# page: many\nSELECT * WHERE { ?s ?p ?o }", "t")
+    query = named.parse_rq("# title: T\n# page: 5\nSELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 5 } }", "t")
+    assert "LIMIT 5 OFFSET 10 }" in named.paged(query, 3) and named.paged(query, 1) == query.sparql
+
+
+def test_the_web_page_of_a_listing_links_its_next_page(store):
+    from geokg.server.app import create_app
+
+    _hedged_claims(store, 130)
+    client = create_app({"GEOKG_STORE_OBJECT": store, "GEOKG_BASE": "https://geokg.example.org",
+                         "TESTING": True}).test_client()
+    first = client.get("/queries/hedged-claims", headers={"Accept": "text/html"})
+    assert 'href="/queries/hedged-claims?page=2" rel="next"' in first.get_data(as_text=True)
+    assert '</queries/hedged-claims?page=2>; rel="next"' in first.headers["Link"]
+    second = client.get("/queries/hedged-claims?page=2", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'href="/queries/hedged-claims?page=1" rel="prev"' in second and 'rel="next"' not in second
+    twin = client.get("/queries/hedged-claims.json?page=2").get_json()
+    assert len(twin["results"]["bindings"]) == len(_row_set(
+        store.query(named.get("hedged-claims").sparql.replace("LIMIT 100", "")).rows())) - 100
