@@ -302,3 +302,34 @@ def test_hedging_words_inside_a_quote_are_the_speakers_not_the_articles():
     doc = extract(HEADER + 'Chile said Peru\'s policy "threatens the region according to a deliberate plan". '
                   "Peru reportedly said that the border was closed.\n", "t.txt")
     assert [c["hedge"] for c in doc["claims"]] == [None, "reportedly"]
+
+
+def test_only_the_subject_of_a_second_speech_verb_speaks():
+    # The rules read every actor before 'said' as its speaker; Chile is what was praised, not who spoke.
+    found = claims("A top Peruvian official on Monday praised Chile's efforts to curb smuggling and said it was "
+                   "an important partner.")
+    assert [c[0] for c in found] == ["official (unnamed)"]
+
+
+def test_a_speaker_that_names_no_actor_is_no_other_clauses_actor():
+    assert claims("Peru and Chile agreed to a ceasefire after two days of fighting but media reports said "
+                  "sporadic clashes were still continuing.") == []
+
+
+def test_a_relative_clause_on_the_speaker_names_others():
+    assert all(c[0] != "Peru" for c in claims("The rebel group, which Peru has armed, said it would fight on."))
+
+
+def test_rejecting_a_request_is_a_refusal_not_a_denial():
+    for text in ("Peru has rejected a Chilean request to hand over the suspects.",
+                 "Peru on Thursday flatly rejected a Chilean ultimatum.",
+                 "Peru denied the Chilean minister a visa."):
+        assert claims(text) == [], text
+    for text in ("Peru rejected the accusations as baseless.", "Peru has denied any involvement in the attack.",
+                 "Chile has denied arming the rebels.", "Peru rejected claims that it had armed the rebels."):
+        assert [c[0] for c in claims(text)] == [text.split()[0]], text
+
+
+def test_a_trailing_reporter_may_end_on_the_day_it_spoke():
+    found = claims("Peru has reopened its embassy in Santiago, Peruvian officials said on Wednesday.")
+    assert found == [("officials (unnamed)", None, "Peru has reopened its embassy in Santiago", False)]

@@ -19,7 +19,10 @@ REPORTED = re.compile(r"^(?P<who>.{1,120}?)\s+(?:has |have |had )?(?:also )?(?:r
                       r"(?P<v>said|says|announced|stated|warned|claimed|insisted|argued)\s+(?!by\b)"
                       r"(?:(?:later|earlier|also|again|previously)\s+)?(?:that\s+)?"
                       r"(?P<c>.{12,}?)\.?$")
-TRAILING = re.compile(r"^(?P<c>.{12,}?),\s+(?P<who>[^,]{1,60}?)\s+(?:said|say|says|reported|added|told \w+)(?P<rest>[,.].*|$)")
+# "..., the ministry said on Wednesday.": when it was said may close the sentence.
+TRAILING = re.compile(r"^(?P<c>.{12,}?),\s+(?P<who>[^,]{1,60}?)\s+(?:said|say|says|reported|added|told \w+)"
+                      r"(?P<rest>(?:\s+(?:late |early )?(?:on )?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|today|"
+                      r"yesterday)(?: (?:morning|afternoon|evening|night))?)?(?:[,.].*|$))")
 ACCUSED = re.compile(r"^(?P<who>.{0,120}?)\s*(?:has |have |had |went on to )?(?:accused|accuses|accusing|accuse)\s+"
                      r"(?P<t>.{1,80}?)\s+of\s+(?P<c>.+?)(?:,\s+in an? .*)?\.?$")
 ACCUSED_BY = re.compile(r"^(?P<t>.{1,120}?)\s+(?:has |have |had )?(?:been |was |were |is |are )accused by\s+"
@@ -69,6 +72,10 @@ GUESTS = frozenset("""delegation guest visitor team official counterpart envoy t
 TITLES = frozenset("""president minister leader premier chancellor king queen prince spokesman spokeswoman
     spokesperson envoy ambassador secretary chief commander chairman chair head governor mayor""".split())
 # The verb a parse-found claim is filed under: the forms add_claim reads as a plain statement.
+# Nouns for something said, which a denial rejects as untrue ('rejected the accusations').
+SAID_NOUNS = frozenset("""accusation allegation claim charge report reports suggestion assertion criticism statement
+remark comment description characterisation characterization notion rumour rumor speculation story account
+involvement role responsibility link links wrongdoing""".split())
 PLAIN = {"say": "said", "announce": "announced", "state": "stated"}
 # A speaker named by a post alone, whatever names the post: "the Renamo leader", "Chile's foreign minister".
 TITLED = re.compile(r"^(?:the\s+)?(?:[\w'’.-]+\s+){0,4}?(?P<t>[a-z]+)(?:\s+of\s+(?:the\s+)?[\w'’. -]+)?$")
@@ -124,7 +131,8 @@ class Attributor:
     def who(self, sentence, text, span, before_pos):
         """Claimant actors, or an anonymous description, for the words that name the speaker."""
         # "officials have (also)": the words before the verb end on its subject's head.
-        words = re.sub(r"(?:\s+(?:has|have|had|also|reportedly|allegedly|later|earlier|previously|then|would|will))+$",
+        words = re.sub(r"(?:\s+(?:has|have|had|also|reportedly|allegedly|later|earlier|previously|then|would|will|"
+                       r"today|yesterday|(?:late |early )?on (?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day))+$",
                        "", text[span[0]:span[1]].strip(), flags=re.I)
         if re.search(r"\b(?:was|were|is|are|been|being|be)$", words, re.I):
             # "It was announced", "Peru was told": a passive verb's subject did not speak.
@@ -683,7 +691,8 @@ class Attributor:
                 return ClaimFact(_clean(m["c"]), False, claimants, anon, verb="said", confidence=0.7)
         m = REPORTED.match(text) if speech else None
         if m:
-            claimants, anon, _ = self.who(sentence, text, m.span("who"), m.start("who"))
+            claimants, anon, _ = self.who(sentence, text, self._speaker_span(sentence, m.span("who"), m.start("v")),
+                                          m.start("who"))
             if claimants or anon:
                 fact = ClaimFact(_clean(m["c"]), False, claimants, anon, verb=m["v"], confidence=0.65)
                 # "said in a statement on Friday that ...": the medium is the channel, not part of what was said.
@@ -702,8 +711,10 @@ class Attributor:
                 return fact
         m = DENIED.match(text) if ("denie" in low or "reject" in low) else None
         if m:
-            claimants, anon, _ = self.who(sentence, text, m.span("who"), m.start("who"))
-            if claimants:
+            verb_at = m.end("who") + len(re.match(r"\s+(?:(?:has|have|had|repeatedly) )*", text[m.end("who"):])[0])
+            claimants, anon, _ = self.who(sentence, text, self._speaker_span(sentence, m.span("who"), verb_at),
+                                          m.start("who"))
+            if claimants and not self._refusal(sentence, verb_at):
                 return ClaimFact(_clean(f"denies {m['c']}"), False, claimants, anon, hedge="denied", verb="denied",
                                  confidence=0.6)
         m = BELIEVED.search(text) if BELIEVED_CUE.search(low) else None
@@ -732,6 +743,44 @@ class Attributor:
                     return ClaimFact(_clean(content), False, claimants, anon, hedge=f"according to {m['src']}",
                                      verb="according", confidence=0.55)
         return None
+
+    def _refusal(self, sentence, verb_at):
+        """True for a denial that says no to a request rather than that something is false: 'rejected a request /
+        proposal / call', 'denied him a visa', 'denied entry to X'. What is rejected as untrue is something said
+        ('rejected the accusations') or a clause ('denied that ...', 'denied arming X')."""
+        doc = self.docs.get(sentence.index)
+        verb = next((t for t in doc if t.idx == verb_at), None) if doc is not None else None
+        if verb is None or any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+            return False
+        if any(c.dep_ in ("dative", "iobj") for c in verb.children):
+            return True
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.tag_ == "VBG":
+            return False
+        return obj.lemma_.lower() not in SAID_NOUNS and not any(c.dep_ in ("acl", "ccomp") and any(
+            g.lower_ == "that" and g.dep_ == "mark" for g in c.children) for c in obj.children)
+
+    def _speaker_span(self, sentence, span, verb_at):
+        """The words that name a rule's speaker, narrowed to the parse's subject of the verb at `verb_at`: the rules
+        take every word before 'said' for its speaker, but in 'X praised Y and said ...' or 'X and Y agreed, but
+        media reports said ...' only the subject of 'said' speaks."""
+        doc = self.docs.get(sentence.index)
+        verb = next((t for t in doc if t.idx == verb_at), None) if doc is not None else None
+        if verb is None:
+            return span
+        subject = _subject(verb)
+        shared = subject is None and verb.dep_ == "conj"
+        if shared:
+            # 'X praised Y and said ...': the second verb's subject is the first one's, and only its words name it.
+            subject = _subject(verb.head)
+        if subject is None or subject.dep_ == "nsubjpass" or subject.left_edge.idx < span[0]:
+            return span
+        end = subject.right_edge.idx + len(subject.right_edge) if shared else span[1]
+        # 'The group, which Peru armed, said': the relative clause names others than the speaker.
+        relative = [c for c in subject.children if c.dep_ == "relcl" and c.i > subject.i]
+        if relative:
+            end = min(end, relative[0].left_edge.idx)
+        return subject.left_edge.idx, end
 
     def _subjects(self, sentence, text):
         verb = re.search(r"\b(severed|cut|said|announced|accused|imposed|closed|recalled|expelled)\b", text)
