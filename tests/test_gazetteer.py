@@ -227,3 +227,13 @@ def test_the_quick_key_agrees_with_the_tokeniser_on_every_row():
     assert len(names) > 20_000
     for name in names:
         assert key_of(name) == tuple(norm(t) for _, _, t in tokens(name.replace("_", " "))), name
+
+
+def test_an_office_holder_listed_under_an_organisation_is_a_person():
+    gaz = load()
+    assert gaz.forms[key_of("Kofi Annan")].entry.type == "Person"
+    assert gaz.forms[key_of("Javier Solana")].entry.type == "Person"
+    assert gaz.forms[key_of("World Bank")].entry.type == "Organization"
+    assert gaz.forms[key_of("Christian Solidarity Worldwide")].entry.type == "Organization"
+    doc = extract("T\nPublished: 2021-03-10\n\nThe talks may fail, Kofi Annan said on Tuesday.\n", "t.txt")
+    assert [c["claimant"] for c in doc["claims"]] == ["Kofi Annan"]

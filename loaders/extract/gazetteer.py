@@ -5,7 +5,7 @@ per process."""
 import functools
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "gazetteer.tsv"
@@ -30,6 +30,15 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 september october november december moving agencies click enlarge read min new chapter editing reporting
 """.split())
 ALLOWED_SINGLE_COMMON = frozenset({"state"})
+# Words in the names of organisations, never in a person's name.
+BODY_WORDS = re.compile(r"\b(?:foundation|cent(?:er|re)|institute|fund|bank|union|council|committee|association|"
+                        r"organi[sz]ation|society|trust|league|federation|forum|network|agency|commission|"
+                        r"programm?e?|movement|party|group|alliance|court|assembly|office|mission|force|corps|"
+                        r"university|college|school|church|secretariat|conference|community|authority|board|"
+                        r"initiative|service|international|watch|aid|relief|partnership|coalition|campaign|area|"
+                        r"nations|states|contingent|summit|parliament|company|corporation|club|friends|project|"
+                        r"action|research|care|rights|development|peace|world|worldwide|global|regional|national|"
+                        r"united|fellowship|chamber|voices|of|for|and)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,20 @@ class Gazetteer:
             for alias in aliases:
                 self._add(key_of(alias), Form(entry, self._role(entry, alias, singles)))
         self.first_names -= COMMON
+        # The organisations' dictionary lists their office holders under them ('Kofi Annan', 'Javier Solana'):
+        # a name that opens with a first name and has no word for a body is a person's.
+        retyped = {}
+        for key, form in self.forms.items():
+            e = form.entry
+            if e.kind == "igo" and e.type == "Organization" and self.is_person_name(e.name):
+                retyped[key] = Form(replace(e, type="Person"), form.role)
+        self.forms.update(retyped)
+
+    def is_person_name(self, name: str) -> bool:
+        """A name of two words or more that opens with a known first name and has no word for a body."""
+        words = name.split()
+        return len(words) >= 2 and words[0].lower() in self.first_names and not BODY_WORDS.search(name) \
+            and not re.search(r"[\d']", words[-1])
 
     @staticmethod
     def _role(entry: Entry, alias: str, singles=()) -> str:
