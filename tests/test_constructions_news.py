@@ -82,3 +82,13 @@ def test_talks_called_off_are_no_meeting():
                  "Peru cancelled a visit to Chile."):
         assert not [e for e in _doc(text)["events"] if e["type"] == "Meeting"], text
     assert ("Meeting", frozenset({"Peru", "Chile"})) in _events(_doc("Peru held talks with Chile."))
+
+
+def test_a_code_or_acronym_before_fighters_names_an_armed_group():
+    doc = _doc("Ghana has provided troops and weapons to the M23 rebels.")
+    assert any(a["name"] == "M23" and a["type"] == "ArmedGroup" for a in doc["actors"])
+    assert ("Ghana", "supports", "M23") in _relations(doc)
+    doc = _doc("Chile's army clashed with ELN guerrillas on Sunday.")
+    assert ("Chile", "hostileTo", "ELN") in _relations(doc)
+    # A demonym before fighters describes them; it names no group.
+    assert not [a for a in _doc("Kurdish fighters attacked a checkpoint.")["actors"] if a["type"] == "ArmedGroup"]

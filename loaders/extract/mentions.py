@@ -66,6 +66,9 @@ GROUP_NOUN_AFTER = re.compile(r"\s+(party|movement|militia|group|faction)\b(?!-)
 GROUP_NOUN_APPOSED = re.compile(r"\b(party|movement|militia|group|faction),\s+(?:the\s+)?$")
 GROUP_NOUN_APPOSING = re.compile(r"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(party|movement|militia|group|faction)\b")
 GROUP_PHRASE_TWO = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+ (?:militias?|rebels|militants|insurgents|fighters)\b")
+CODE_NAME = re.compile(r"[A-Z][A-Z0-9-]*\d[A-Z0-9-]*|[A-Z]{2,6}")
+FIGHTERS_AFTER = re.compile(r"\s+(?:rebels?|militias?|militants?|insurgents?|fighters|guerrillas?|rebel group|"
+                            r"militia group|armed group)\b")
 GROUP_CUE = re.compile(r"militia|rebels|militants|insurgents|fighters")
 BACKED = re.compile(r"\b([A-Z][\w]+)-(backed|sponsored|supported|funded) (militants|militias|militia|rebels|fighters|forces|"
                     r"groups|proxies)\b")
@@ -446,6 +449,9 @@ class MentionFinder:
                 return "Media"
         if lows[-1] in ORG_WORDS and n > 1:
             return ORG_WORDS[lows[-1]]
+        if n == 1 and CODE_NAME.fullmatch(words[0]) and FIGHTERS_AFTER.match(after):
+            # "the M23 rebels", "ADF militants": a code or an acronym before fighters names their group.
+            return "ArmedGroup"
         kind = GROUP_NOUN_AFTER.match(after) or GROUP_NOUN_APPOSED.search(before) or GROUP_NOUN_APPOSING.match(after)
         if kind and lows[0] not in COMMON and not INDEFINITE.search(before) \
                 and not (n == 1 and ADJECTIVE_ENDING.search(lows[0])):
