@@ -92,3 +92,25 @@ def test_a_code_or_acronym_before_fighters_names_an_armed_group():
     assert ("Chile", "hostileTo", "ELN") in _relations(doc)
     # A demonym before fighters describes them; it names no group.
     assert not [a for a in _doc("Kurdish fighters attacked a checkpoint.")["actors"] if a["type"] == "ArmedGroup"]
+
+
+def test_a_known_person_with_a_heads_title_leads_the_state_the_gazetteer_knows_them_for():
+    # Real office holders from the gazetteer's rows; the sentences are invented.
+    doc = _doc("Former president Hosni Mubarak died on Tuesday.")
+    assert {(r["subject"], r["predicate"], r["object"], r["role"]) for r in doc["relations"]} == {
+        ("Hosni Mubarak", "leaderOf", "Egypt", "former president")}
+    doc = _doc("Prime Minister Benjamin Netanyahu met Vladimir Putin in Moscow.")
+    assert ("Benjamin Netanyahu", "leaderOf", "Israel") in _relations(doc)
+
+
+def test_a_title_that_is_not_a_states_head_or_a_post_named_with_its_body_gives_no_such_post():
+    doc = _doc("Opposition leader Benjamin Netanyahu said the deal was dangerous.")
+    assert not doc["relations"]
+    doc = _doc("Chile's president Hosni Mubarak met Yasser Arafat.")
+    assert ("Hosni Mubarak", "leaderOf", "Egypt") not in _relations(doc)
+
+
+def test_a_gazetteer_form_with_a_title_does_not_make_the_title_part_of_the_name():
+    doc = _doc("President Hosni Mubarak met Yasser Arafat in Cairo.")
+    assert "Hosni Mubarak" in {a["name"] for a in doc["actors"]}
+    assert ("Meeting", frozenset({"Hosni Mubarak", "Yasser Arafat"})) in _events(doc)

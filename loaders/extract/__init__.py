@@ -84,10 +84,14 @@ def _add_parsed_facts(article, by_sentence, docs, out, clock):
 
     for sentence in article.sentences:
         here = by_sentence.get(sentence.index, [])
-        # A plural reference ("the two countries") names two actors on its own.
-        if sum(len(m.group or [m]) for m in here) < 2 or sentence.index not in docs:
+        if sentence.index not in docs:
             continue
-        for fact in clauses.facts_in(docs[sentence.index], here, article.body, sentence):
+        # A plural reference ("the two countries") names two actors on its own; a known person named alone
+        # with a head's title ("President P said") still holds a post in the state the gazetteer knows.
+        alone = sum(len(m.group or [m]) for m in here) < 2
+        found = clauses.known_holders(here, article.body, sentence) if alone else \
+            clauses.facts_in(docs[sentence.index], here, article.body, sentence)
+        for fact in found:
             if not out.has(fact, sentence):
                 out.add_fact(fact, sentence, clock.fact_time(sentence, here, fact))
 

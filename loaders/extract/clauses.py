@@ -13,7 +13,7 @@ from bisect import bisect_right
 
 from geokg.loaders.extract import gazetteer
 from geokg.loaders.extract.lexicon import NounTrigger, noun_trigger, resolve
-from geokg.loaders.extract.mentions import LEADER_ROLES
+from geokg.loaders.extract.mentions import LEADER_ROLES, Actor
 from geokg.loaders.extract.patterns import MEMBER_ROLES, TITLES, Fact, _role_fact
 from geokg.loaders.extract.timex import MONTHS, WEEKDAYS
 
@@ -719,6 +719,7 @@ def _titled(text, start, end, index, known) -> list[Fact]:
             state = next((m.actor for m in index.everything if m.actor.name == form.entry.name), None)
             if state is not None:
                 out.append(_role_fact([person.actor], [state], titled["t"]))
+    out += _known_holder(text, here, index, known + out)
     for m, person in zip(here, here[1:]):
         if person.actor.type != "Person" or m.actor.type not in ROLE_ORGS:
             continue
@@ -731,6 +732,49 @@ def _titled(text, start, end, index, known) -> list[Fact]:
             if other is not None:
                 out.append(_role_fact([person.actor], [m.actor], other.role))
     return out
+
+
+# A head of state's or government's title right before a name ('President P', 'former prime minister P'):
+# without a state named beside it, the post is in the state the gazetteer knows the person for.
+_HEAD_BEFORE = re.compile(r"(?:^|[\s(\"“])(?P<t>(?:(?:former|late|then|ousted|deposed|interim|acting) )?"
+                          r"(?:president|prime minister|premier|chancellor|king|queen|emir|supreme leader))\s*$", re.I)
+
+
+def _known_holder(text, here, index, known) -> list[Fact]:
+    """'President Hosni Mubarak', 'former president P': a known person (a gazetteer row with a state) with the
+    title of a head of state or government, and no state or body named with the title, leads that state."""
+    gaz = gazetteer.load()
+    out = []
+    for k, person in enumerate(here):
+        if person.actor.type != "Person" or any(f.subject and f.subject[0] is person.actor for f in known):
+            continue
+        form = gaz.forms.get(gazetteer.key_of(person.actor.name))
+        state = gaz.by_code.get(form.entry.code) if form is not None and form.entry.kind == "person" else None
+        if state is None:
+            continue
+        words = person.text.split()
+        lead = next((n for n in range(len(words) - 1, 0, -1) if _HEAD_BEFORE.search(" ".join(words[:n]))), 0)
+        title = _HEAD_BEFORE.search(" ".join(words[:lead])) if lead else _HEAD_BEFORE.search(
+            text[max(0, person.start - 40):person.start])
+        before = here[k - 1] if k else None
+        if title is None or before is not None and 0 <= person.start - before.end <= 40 and \
+                before.actor.type in ROLE_ORGS and not lead:
+            continue    # 'Chile's president P', 'the party's president P': the post is in what is named
+        actor = next((m.actor for m in index.everything if m.actor.name == state.name), None) or \
+            Actor(_key(state.name), state.name, "State", state.code)
+        out.append(_role_fact([person.actor], [actor], title["t"].lower()))
+    return out
+
+
+def known_holders(mentions, body, sentence) -> list[Fact]:
+    """The posts of known people named with a head's title in a sentence that names no other actor."""
+    index = _Index(mentions, body_offsets(body, sentence))
+    here = sorted((m for m in index.mentions if sentence.start <= m.start < sentence.end), key=lambda m: m.start)
+    return _known_holder(body, here, index, [])
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^\w]+", " ", name.lower()).strip()
 
 
 def _as_states(facts) -> list[Fact]:

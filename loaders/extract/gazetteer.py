@@ -175,6 +175,7 @@ class Gazetteer:
             if e.kind == "igo" and e.type == "Organization" and self.is_person_name(e.name):
                 retyped[key] = Form(replace(e, type="Person"), form.role)
         self.forms.update(retyped)
+        self.by_code = {e.code: e for e in self.states.values()}
 
     def is_person_name(self, name: str) -> bool:
         """A name of two words or more that opens with a known first name and has no word for a body."""

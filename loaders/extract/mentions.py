@@ -298,7 +298,14 @@ class MentionFinder:
         if role in ("name", "place") and not mention.locative:
             actor.evidence = True
         if role != "demonym":
-            actor.add_form(text, named=role == "name")
+            # "President Hosni Mubarak" is a form of the gazetteer's; the person's name has no title.
+            words = text.split()
+            last_title = max((k for k, w in enumerate(words[:-1]) if w.lower().rstrip(".") in TITLE_WORDS),
+                             default=-1) if entry.type == "Person" else -1
+            bare = " ".join(words[last_title + 1:])
+            actor.add_form(text, named=role == "name" and bare == text)
+            if bare != text:
+                actor.add_form(bare, named=True)
         return n, mention
 
     def _state_body(self, toks, keys, i, n, entry):
