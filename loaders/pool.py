@@ -11,6 +11,7 @@ is answered 503 at once rather than waiting out somebody else's runaway query.
 """
 
 import contextlib
+import fcntl
 import multiprocessing
 import os
 import queue
@@ -29,14 +30,17 @@ from geokg.loaders.store import install_ontology
 
 # A query busy this long holds its worker for a while yet: time for a spare, so the next cheap
 # request does not queue behind it. Cheap requests take milliseconds; a spare costs a fork, a cold
-# snapshot and its caches, so queries of a few hundred milliseconds (common on a big store) do not
-# start one: at 0.1 s, the endpoint benchmark's 16 clients kept starting and retiring spares (8 processes
-# at the peak instead of 6, the readers' caches cold each time).
-HELD_SECONDS = 1.0
+# snapshot and its caches, so queries of a hundred milliseconds (common on a big store) do not start
+# one: at 0.1 s, the endpoint benchmark's 16 clients kept starting and retiring spares (8 processes at
+# the peak instead of 6, the readers' caches cold each time).
+HELD_SECONDS = 0.5
 # A query busy this long is a long one, and gives way on the CPU.
 LONG_SECONDS = 0.5
 NICE = 19
 WATCH_SECONDS = 0.05
+# Past this long without a request, the pool shrinks to one reader (each holds its own engine caches,
+# tens of MiB); past this long without a write, the writer process stops. Both come back on demand.
+IDLE_SECONDS = 30.0
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -185,6 +189,10 @@ class WorkerPool:
         self.version = uuid.uuid4().hex[:12]
         self.writer: _Process | None = None
         self.dirty = False
+        # While the writer is stopped for idleness this process holds the store's lock file, so the
+        # store stays as closed to other writers (`geokg load`) as while the writer has it open.
+        self.parked: int | None = None
+        self.last_request = self.last_write = time.monotonic()
         self.snapshot = self._start_writer()
         for reader in [self._spawn_reader() for _ in range(self.size)]:
             reader.wait_ready()
@@ -236,9 +244,20 @@ class WorkerPool:
         with self.lock:
             self.starting -= 1
 
+    def _grow(self) -> None:
+        """Back to full size, in the background, at the first request after the pool shrank."""
+        with self.lock:
+            grow = len(self.readers) + self.starting < self.size and not self.broken
+            if grow:
+                self.starting += 1
+        if grow:
+            threading.Thread(target=self._start_replacement, daemon=True, name="geokg-pool-grow").start()
+
     def _acquire(self) -> _Process:
         """An idle live worker, or a 503 once the queue deadline passes; a worker that died idle is replaced."""
         deadline = time.monotonic() + self.queue_seconds
+        self.last_request = time.monotonic()
+        self._grow()
         while True:
             if self.broken and not self.readers:
                 raise StoreError(self.broken, 503, "Store unavailable")
@@ -314,15 +333,41 @@ class WorkerPool:
 
     # The writer
 
-    def _start_writer(self) -> str:
-        writer = _Process(self.context, "writer_main", (self.path, self.snapshots, self.sandbox))
+    def _start_writer(self, snapshot: bool = True) -> str | None:
+        self._unpark()
+        writer = _Process(self.context, "writer_main", (self.path, self.snapshots, self.sandbox, snapshot))
         hello = writer.wait_ready()
         self.writer = writer
         return hello[2]
 
+    def _park(self) -> None:
+        """Stop the idle writer (its snapshot published first) and hold the store's lock in its place."""
+        if self.dirty:
+            self._publish(self._call_writer({"op": "snapshot"}, "snapshot")[1])
+            self.dirty = False
+        writer, self.writer = self.writer, None
+        writer.stop()
+        try:
+            handle = os.open(os.path.join(self.path, "LOCK"), os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return
+        try:
+            # RocksDB locks this file with fcntl(F_SETLK) over all of it: lockf takes the same lock.
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(handle)
+            return
+        self.parked = handle
+
+    def _unpark(self) -> None:
+        if self.parked is not None:
+            os.close(self.parked)
+            self.parked = None
+
     def write(self, message: dict) -> None:
         """Run one write in the writer process; the next read makes a snapshot first, so it sees the write."""
         with self.write_lock:
+            self.last_write = time.monotonic()
             self._call_writer(message, "update")
             self.dirty = True
             self.version = uuid.uuid4().hex[:12]
@@ -338,7 +383,11 @@ class WorkerPool:
         """The live writer, started again (and its first snapshot published) if it died; under write_lock."""
         if self.writer is None or not self.writer.process.is_alive():
             self.writer = None
-            self._publish(self._start_writer())
+            # Back from idleness, nothing was written since the last snapshot: the readers keep it, and their caches.
+            resumed = self.parked is not None
+            snapshot = self._start_writer(snapshot=not resumed)
+            if snapshot is not None:
+                self._publish(snapshot)
         return self.writer
 
     def _call_writer(self, message: dict, what: str):
@@ -390,12 +439,35 @@ class WorkerPool:
                     process.yield_cpu()
             if spare:
                 threading.Thread(target=self._start_replacement, daemon=True, name="geokg-pool-spare").start()
+            self._shrink(now)
+
+    def _shrink(self, now: float) -> None:
+        """Once idle long enough: one reader left, and no writer process (see IDLE_SECONDS)."""
+        if now - self.last_request > IDLE_SECONDS and len(self.readers) > 1:
+            try:
+                reader = self.idle.get_nowait()
+            except queue.Empty:
+                reader = None
+            if reader is not None:
+                with self.lock:
+                    self.readers.discard(reader)
+                reader.stop()
+        writer = self.writer
+        if (writer is not None and writer.busy_since is None and now - self.last_write > IDLE_SECONDS
+                and self.write_lock.acquire(blocking=False)):
+            try:
+                if self.writer is writer and now - self.last_write > IDLE_SECONDS:
+                    self._park()
+            except GeokgError:
+                pass
+            finally:
+                self.write_lock.release()
 
     def health(self) -> str | None:
         """None when the pool can answer, else why not."""
         if self.broken and not self.readers:
             return self.broken
-        if self.writer is None and self.write_lock.acquire(blocking=False):
+        if self.writer is None and self.parked is None and self.write_lock.acquire(blocking=False):
             try:
                 self._ensure_writer()
             except StoreError as exc:
@@ -416,6 +488,7 @@ class WorkerPool:
                 reader.kill()
         if self.writer is not None:
             self.writer.stop()
+        self._unpark()
         shutil.rmtree(self.snapshots, ignore_errors=True)
 
 

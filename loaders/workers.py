@@ -59,12 +59,13 @@ def snapshot(store: ox.Store, root: str) -> str:
     return target
 
 
-def writer_main(connection, path: str, snapshots: str, sandbox: bool) -> None:
-    """The writer's life: hold the store open for writing, apply writes, make a snapshot when asked."""
+def writer_main(connection, path: str, snapshots: str, sandbox: bool, first_snapshot: bool = True) -> None:
+    """The writer's life: hold the store open for writing, apply writes, make a snapshot when asked.
+    Restarted after idleness with nothing written since, it makes no first snapshot (the readers have one)."""
     refusal = deny_network() if sandbox else None
     try:
         store = ox.Store(path)
-        first = snapshot(store, snapshots)
+        first = snapshot(store, snapshots) if first_snapshot else None
     except OSError as exc:
         hint = " Is another geokg process (such as `geokg load`) using it?" if "lock" in str(exc).lower() else ""
         connection.send(("failed", f"cannot open the store at {path} for writing: {exc}.{hint}"))

@@ -1,5 +1,7 @@
 """Queries in killable worker processes: deadlines that really stop the work, and others served meanwhile."""
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -98,3 +100,44 @@ def test_server_returns_503_for_a_timeout(tmp_path):
         assert "geokg_query_timeouts_total 1" in metrics and "geokg_query_workers_killed_total 1" in metrics
     finally:
         app.extensions["geokg"].store.close()
+
+
+def _until(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_an_idle_pool_shrinks_keeps_the_store_closed_to_others_and_comes_back(tmp_path, monkeypatch):
+    from geokg.loaders import pool as pool_module
+
+    path = tmp_path / "store"
+    seed = OxigraphStore(path)
+    load_paths(seed, sample_claims(), Ids())
+    seed.flush()
+    del seed
+    monkeypatch.setattr(pool_module, "IDLE_SECONDS", 0.3)
+    store = PooledStore(path, workers=2, timeout=5.0)
+    try:
+        pool = store.pool
+        assert _until(lambda: pool.writer is None and len(pool.readers) == 1), "idle: one reader, no writer"
+        assert pool.parked is not None
+        # Another process (a lock is per process): what `geokg load` meets while the server runs.
+        other = subprocess.run([sys.executable, "-c", "import sys\nfrom geokg.loaders.store import OxigraphStore\n"
+                                "from geokg.loaders.errors import StoreError\ntry:\n    OxigraphStore(sys.argv[1])\n"
+                                "except StoreError as exc:\n    sys.exit(exc.message)", str(path)],
+                               capture_output=True, text=True, timeout=60)
+        assert other.returncode == 1 and "open in another process" in other.stderr, other.stderr
+        snapshot = pool.snapshot
+        assert int(store.query(QUICK).rows()[0]["n"]) == 1
+        store.update("INSERT DATA { GRAPH <urn:test:g> { <urn:test:a> a <https://w3id.org/geokg/ontology#Alliance> } }")
+        assert int(store.query(QUICK).rows()[0]["n"]) == 2, "the restarted writer's write is seen"
+        assert pool.snapshot != snapshot
+        # Busy again: the pool grows back to its size while requests keep coming.
+        assert _until(lambda: (store.query(QUICK).rows() and len(pool.readers) == 2), 10)
+        assert store.health() is None
+    finally:
+        store.close()
