@@ -17,7 +17,7 @@ from geokg.ontology import CONTEXT_PATH, NS, ONTOLOGY_PATH, ontology_graph
 from geokg.server.entity_data import build_entity, describe, events_in_order, home_data, membership_rows, \
     network_edges, start_network
 from geokg.server.pictures import network_svg, timeline_svg
-from geokg.server.render import href, negotiated, respond
+from geokg.server.render import href, negotiated, respond, url_with
 
 bp = Blueprint("entities", __name__)
 
@@ -82,15 +82,30 @@ def entity(rest: str):
             raise GeokgError(f"asOf: {exc}", 400, "Bad parameter") from None
     network = start_network(g.store, uri) if fmt == "html" else []
     data = build_entity(g.store, uri, as_of=as_of, incoming_page=request.args.get("incoming", 1, type=int),
-                        network=network)
+                        network=network, page=request.args.get("page", 1, type=int))
     if data is None:
         raise GeokgError(f"nothing in the graph is called <{uri}>", 404, "Not found")
+    paging = data.get("paging")
+    if paging:
+        alternates = _paged(paging, alternates)
     if fmt == "html":
         _pictures(g, uri, data, network)
         data["schema"] = schema_jsonld(data)
     response = respond(fmt, data, "entity.html", alternates, graph=lambda: describe(g.store, uri))
+    if paging:
+        response.headers["Link"] += "".join(f', <{paging[rel]}>; rel="{rel}"' for rel in ("prev", "next")
+                                            if paging[rel])
     response.set_etag(tag, weak=True)
     return response
+
+
+def _paged(paging: dict, alternates: dict) -> dict:
+    """Links to the pages around this one, in the format asked for, and twins of this very page."""
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    number = paging["page"]
+    paging["prev"] = url_with(request.path, **args, page=number - 1) if number > 1 else None
+    paging["next"] = url_with(request.path, **args, page=number + 1) if number < paging["pages"] else None
+    return {f: url_with(url, **args, page=number if number > 1 else None) for f, url in alternates.items()}
 
 
 ACTOR_CLASSES = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Person", "Media", "Alliance", "Place", "Actor")

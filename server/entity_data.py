@@ -29,8 +29,12 @@ HIDDEN = {
     *(str(GK[p]) for p in PREDICATES),
 }
 
-OVERVIEW = PREFIXES + """
-SELECT DISTINCT ?p ?o WHERE { ?u ?p ?o }"""
+# A direct relation triple is restated by every article that states the relation, so a hub has
+# thousands; the page shows them under Relations, with their sources, and never reads them here.
+# Comparing a predicate with a list of IRIs needs no decoding of the row, unlike taking its string.
+_DIRECT = ", ".join(f"gk:{p}" for p in PREDICATES)
+OVERVIEW = PREFIXES + f"""
+SELECT DISTINCT ?p ?o WHERE {{ ?u ?p ?o FILTER(?p NOT IN ({_DIRECT})) }}"""
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -96,8 +100,22 @@ SELECT ?claim ?p ?o WHERE {{
 }}"""
 
 
-INCOMING = PREFIXES + """
-SELECT DISTINCT ?s ?p WHERE { ?s ?p ?u FILTER(!STRSTARTS(STR(?p), STR(gk:))) }
+# The patterns that tie an entity to the facts of each list. A list longer than LIST_PAGE is read a
+# page at a time: the page's facts are picked by index order (LIMIT and OFFSET over one pattern each,
+# which the engine answers from its index without reading the facts before them), and only they are
+# read. Sorting a hub's thousands of facts first would read every one of them.
+LISTS = {"relations": ("gk:subject", "gk:object"), "events": ("gk:participant", "gk:place"),
+         "claims": ("gk:claimant", "gk:about", "gk:channel")}
+LIST_PAGE = 50
+COUNTS = PREFIXES + "SELECT ?k (COUNT(*) AS ?n) WHERE {\n  " + "\n  UNION ".join(
+    f'{{ ?x {p} ?u BIND("{p}" AS ?k) }}' for patterns in LISTS.values() for p in patterns) + "\n} GROUP BY ?k"
+
+# The ontology's own links are left out by the cheap comparison first; the string test then keeps
+# out any other term of the ontology's namespace.
+INCOMING = PREFIXES + f"""
+SELECT DISTINCT ?s ?p WHERE {{
+  ?s ?p ?u FILTER(?p NOT IN ({LINKS.replace("|", ", ")}, gk:statedIn, {_DIRECT}) && !STRSTARTS(STR(?p), STR(gk:)))
+}}
 ORDER BY ?p ?s LIMIT 2000"""
 
 NETWORK = PREFIXES + """
@@ -277,22 +295,68 @@ def _in_force(item: dict, as_of: str | None) -> bool:
     return not (item.get("end") and item["end"] <= as_of)
 
 
-def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int = 1, network=()) -> dict | None:
+def _page_query(list_name: str, shape: tuple, counts: dict, page: int) -> str | None:
+    """One page of a long list: its facts picked pattern by pattern in index order, then read, each
+    from its bound node (LATERAL: a join was planned as a read of every fact in the store)."""
+    start, end, offset, parts = (page - 1) * LIST_PAGE, page * LIST_PAGE, 0, []
+    for pattern in LISTS[list_name]:
+        found = counts.get(pattern, 0)
+        low, high = max(start - offset, 0), min(end - offset, found)
+        if high > low:
+            parts.append(f"{{ SELECT ?x WHERE {{ ?x {pattern} ?u }} LIMIT {high - low} OFFSET {low} }}")
+        offset += found
+    if not parts:
+        return None
+    return PREFIXES + f"""SELECT ?x ?p ?o WHERE {{
+  {{ {" UNION ".join(parts)} }}
+  LATERAL {{ ?x ?p ?o {_wanted(shape)} }}
+}}"""
+
+
+def _paging(counts: dict, page: int) -> dict:
+    """The lists too long for one page, with their lengths, and the page shown; empty when none is."""
+    sizes = {name: sum(counts.get(p, 0) for p in patterns) for name, patterns in LISTS.items()}
+    long = {name: size for name, size in sizes.items() if size > LIST_PAGE}
+    if not long:
+        return {}
+    pages = max(-(-size // LIST_PAGE) for size in long.values())
+    return {"page": min(max(1, page), pages), "pages": pages, "size": LIST_PAGE, "counts": sizes,
+            "paged": sorted(long)}
+
+
+def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int = 1, network=(),
+                 page: int = 1) -> dict | None:
     """Everything known about one URI (as it stood on ``as_of`` when given), or None when unknown.
     ``network`` is what ``start_network`` gave for the page's picture: its actors get their labels
-    in the same lookup as the page's."""
+    in the same lookup as the page's. A list of more than LIST_PAGE facts shows its ``page``-th
+    LIST_PAGE of them, in the store's order, and the answer's "paging" says so."""
     if not _SAFE_IRI.match(uri):
         return None
     # The queries are independent: run them at once, so a pooled store spreads them over its
     # workers (and pyoxigraph releases the GIL while each runs).
     overview = _QUERIES.submit(lambda: store.query(_about(OVERVIEW, uri)).rows())
-    futures = [_QUERIES.submit(_ask, store, q, uri)
-               for q in (STATEMENTS, OTHER_STATEMENTS, INCOMING, EVENTS, CLAIMS)]
+    incoming_future = _QUERIES.submit(_ask, store, INCOMING, uri)
+    # How long each list is, from the index alone, decides how the lists are read.
+    counts = {r["k"]: int(r["n"]) for r in _ask(store, COUNTS, uri)}
+    paging = _paging(counts, page)
+    lists = {"relations": (STATEMENTS, OTHER_STATEMENTS), "events": (EVENTS,), "claims": (CLAIMS,)}
+    shapes = {"relations": STATEMENT_SHAPE, "events": EVENT_SHAPE, "claims": CLAIM_SHAPE}
+    keys = {"relations": "st", "events": "ev", "claims": "claim"}
+    futures = {}
+    for name, queries in lists.items():
+        if name in paging.get("paged", ()):
+            query = _page_query(name, shapes[name], counts, paging["page"])
+            futures[name] = [_QUERIES.submit(_ask, store, query, uri)] if query else []
+        else:
+            futures[name] = [_QUERIES.submit(_ask, store, q, uri) for q in queries]
     out = overview.result()
-    statement_rows, other_rows, incoming, event_rows, claim_rows = (f.result() for f in futures)
-    relations = _group(statement_rows + other_rows, "st", STATEMENT_SHAPE)
-    events = _group(event_rows, "ev", EVENT_SHAPE)
-    claims = _group(claim_rows, "claim", CLAIM_SHAPE)
+    incoming = incoming_future.result()
+    found = {}
+    for name, submitted in futures.items():
+        rows = [row for f in submitted for row in f.result()]
+        key = "x" if name in paging.get("paged", ()) else keys[name]
+        found[name] = _group(rows, key, shapes[name])
+    relations, events, claims = found["relations"], found["events"], found["claims"]
     if not (out or incoming or relations or events or claims):
         return None
 
@@ -335,7 +399,7 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
     relations.sort(key=lambda r: (label_of.get(r["relation"], r["relation"]), _sort_key_date(r)))
     events.sort(key=_sort_key_date)
     claims.sort(key=lambda c: (c["article"], c["uri"]))
-    return {
+    data = {
         "uri": uri,
         "label": (names or labels or [uri.rstrip("/").rsplit("/", 1)[-1]])[0],
         "types": [{"uri": t, "label": label_of.get(t, t)} for t in types],
@@ -353,6 +417,9 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
         "asOf": as_of,
         "labels": label_of,
     }
+    if paging:
+        data["paging"] = paging
+    return data
 
 
 def describe(store, uri: str):

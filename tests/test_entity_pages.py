@@ -67,3 +67,105 @@ def test_labels_on_pages_follow_writes(store):
     assert answer.status_code == 204
     page = client.get("/id/actor/iran", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "Harakat al-Muqawama" in page
+
+
+HUB_RELATIONS, HUB_EVENTS = 120, 60
+
+
+@pytest.fixture
+def hub_store(store):
+    """An actor in more facts than a page holds: 120 relation statements and 60 events, each stated
+    in its own article graph, as the loaders write them."""
+    hub = f"<{BASE}/id/actor/hub>"
+    parts = [f'{hub} a <{GK}State> ; <http://www.w3.org/2000/01/rdf-schema#label> "Hub" .']
+    for i in range(HUB_RELATIONS):
+        st, art = f"<{BASE}/id/relation/hub/{i}>", f"<{BASE}/id/article/hub-{i}>"
+        parts.append(f'{st} a <{GK}RelationStatement> ; <{GK}subject> {hub} ; <{GK}relation> <{GK}supports> ; '
+                     f'<{GK}object> <{BASE}/id/actor/hamas> ; <{GK}sentence> "Hub supports Hamas ({i})." ; '
+                     f'<{GK}statedIn> {art} .')
+    for i in range(HUB_EVENTS):
+        ev, art = f"<{BASE}/id/event/hub/{i}>", f"<{BASE}/id/article/hub-{i}>"
+        parts.append(f'{ev} a <{GK}Meeting> ; <http://www.w3.org/2000/01/rdf-schema#label> "Meeting {i}" ; '
+                     f'<{GK}participant> {hub}, <{BASE}/id/actor/iran> ; <{GK}sentence> "They met ({i})." ; '
+                     f'<{GK}statedIn> {art} .')
+    store.update("INSERT DATA { GRAPH <%s/graph/hub> { %s } }" % (BASE, "\n".join(parts)))
+    return store
+
+
+def _client(store):
+    return create_app({"GEOKG_STORE_OBJECT": store, "GEOKG_BASE": BASE, "TESTING": True}).test_client()
+
+
+def test_a_hub_page_shows_its_long_lists_a_page_at_a_time_and_the_pages_make_the_whole(hub_store):
+    from geokg.server.entity_data import LIST_PAGE
+
+    client = _client(hub_store)
+    pages = -(-HUB_RELATIONS // LIST_PAGE)
+    seen_relations, seen_events = [], []
+    for number in range(1, pages + 1):
+        data = client.get(f"/id/actor/hub.json?page={number}").get_json()
+        paging = data["paging"]
+        assert paging["counts"] == {"relations": HUB_RELATIONS, "events": HUB_EVENTS, "claims": 0}
+        assert (paging["page"], paging["pages"], paging["size"]) == (number, pages, LIST_PAGE)
+        assert paging["paged"] == ["events", "relations"]
+        assert len(data["relations"]) == min(LIST_PAGE, HUB_RELATIONS - (number - 1) * LIST_PAGE)
+        seen_relations += [r["uri"] for r in data["relations"]]
+        seen_events += [e["uri"] for e in data["events"]]
+        assert paging["next"] == (f"/id/actor/hub.json?page={number + 1}" if number < pages else None)
+        assert paging["prev"] == (f"/id/actor/hub.json?page={number - 1}" if number > 1 else None)
+    assert sorted(seen_relations) == sorted(f"{BASE}/id/relation/hub/{i}" for i in range(HUB_RELATIONS))
+    assert sorted(seen_events) == sorted(f"{BASE}/id/event/hub/{i}" for i in range(HUB_EVENTS))
+
+
+def test_a_hub_page_links_its_next_page_and_its_twins_of_the_same_page(hub_store):
+    client = _client(hub_store)
+    first = client.get("/id/actor/hub", headers={"Accept": "text/html"})
+    html = first.get_data(as_text=True)
+    assert 'href="/id/actor/hub?page=2" rel="next"' in html
+    assert f"Hub is in {HUB_RELATIONS} relations, {HUB_EVENTS} events and 0 claims" in html
+    assert '</id/actor/hub?page=2>; rel="next"' in first.headers["Link"]
+    second = client.get("/id/actor/hub?page=2", headers={"Accept": "text/html"})
+    assert '</id/actor/hub.json?page=2>; rel="alternate"' in second.headers["Link"]
+    assert '</id/actor/hub?page=1>; rel="prev"' in second.headers["Link"]
+    twin = client.get("/id/actor/hub.json?page=2")
+    assert twin.get_json()["paging"]["page"] == 2
+    assert '</id/actor/hub.json?page=3>; rel="next"' in twin.headers["Link"]
+
+
+def test_short_lists_are_shown_whole_and_a_list_is_long_whichever_end_the_entity_is(hub_store):
+    client = _client(hub_store)
+    assert "paging" not in client.get("/id/actor/syria.json").get_json()
+    # Hamas is the object of the hub's statements: its relations are paged, its other lists not.
+    hamas = client.get("/id/actor/hamas.json").get_json()
+    assert hamas["paging"]["paged"] == ["relations"] and hamas["paging"]["counts"]["relations"] > HUB_RELATIONS
+    assert len(hamas["relations"]) == 50 and hamas["claims"]
+
+
+class Spy:
+    """The store, keeping the text of every query sent to it."""
+
+    def __init__(self, store):
+        self.store, self.sent = store, []
+
+    def query(self, sparql, *args, **options):
+        self.sent.append(sparql)
+        return self.store.query(sparql, *args, **options)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+    def __len__(self):
+        return len(self.store)
+
+
+def test_a_hub_page_never_reads_all_its_facts(hub_store):
+    from geokg.server.entity_data import CLAIMS, EVENTS, OTHER_STATEMENTS, STATEMENTS, _about
+
+    spy = Spy(hub_store)
+    assert _client(spy).get("/id/actor/hub", headers={"Accept": "text/html"}).status_code == 200
+    hub = f"{BASE}/id/actor/hub"
+    whole = {_about(q, hub) for q in (STATEMENTS, OTHER_STATEMENTS, EVENTS)}
+    assert not whole & set(spy.sent)
+    # The short claims list is read whole, as every list was.
+    assert _about(CLAIMS, hub) in spy.sent
+    assert sum(" LIMIT 50 OFFSET 0 " in q for q in spy.sent) == 2
