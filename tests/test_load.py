@@ -173,8 +173,9 @@ def test_a_chunk_mixing_new_and_existing_graphs_replaces_the_old_ones(tmp_path, 
     assert {graph_of(i) for i in range(3)} <= set(store.graphs())
 
 
-def test_quads_that_fail_to_parse_write_nothing(tmp_path):
-    store = open_store(tmp_path / "store")
+@pytest.mark.parametrize("on_disk", [True, False], ids=["on disk", "in memory"])
+def test_quads_that_fail_to_parse_write_nothing(tmp_path, on_disk):
+    store = open_store(tmp_path / "store" if on_disk else None)
     good = '<http://x.test/s> <http://x.test/p> "o" <http://x.test/g1> .\n'
     with pytest.raises(StoreError, match="nothing was written"):
         store.add_graphs(good * 3 + '<http://x.test/s> <http://x.test/p> "o <http://x.test/g2> .\n',
