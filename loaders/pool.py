@@ -85,6 +85,7 @@ class _Process:
         self.snapshot: str | None = None
         self.kill_reason: str | None = None
         self.niced = False
+        self.used = False
 
     def yield_cpu(self) -> None:
         """Run at the lowest CPU priority: a long query then takes only the time cheap requests leave."""
@@ -305,6 +306,7 @@ class WorkerPool:
         with self.lock:
             reader.snapshot = self.snapshot
             reader.busy_since = time.monotonic()
+            reader.used = True
         try:
             answer = reader.call({**message, "snapshot": reader.snapshot}, deadline)
         except _Died:
@@ -442,16 +444,25 @@ class WorkerPool:
             self._shrink(now)
 
     def _shrink(self, now: float) -> None:
-        """Once idle long enough: one reader left, and no writer process (see IDLE_SECONDS)."""
-        if now - self.last_request > IDLE_SECONDS and len(self.readers) > 1:
-            try:
-                reader = self.idle.get_nowait()
-            except queue.Empty:
-                reader = None
-            if reader is not None:
-                with self.lock:
-                    self.readers.discard(reader)
-                reader.stop()
+        """Once idle long enough: one fresh reader left, and no writer process (see IDLE_SECONDS).
+        The last reader is replaced by a fresh one once: a reader never gives back the engine caches
+        its queries filled, and a new one costs milliseconds and a few cold reads."""
+        if now - self.last_request > IDLE_SECONDS:
+            with self.lock:
+                count, used = len(self.readers), any(r.used for r in self.readers)
+            if count > 1 or (count == 1 and used and not self.starting):
+                try:
+                    reader = self.idle.get_nowait()
+                except queue.Empty:
+                    reader = None
+                if reader is not None:
+                    if count > 1:
+                        with self.lock:
+                            self.readers.discard(reader)
+                        reader.stop()
+                    else:
+                        reader.stop()
+                        self._replace(reader)
         writer = self.writer
         if (writer is not None and writer.busy_since is None and now - self.last_write > IDLE_SECONDS
                 and self.write_lock.acquire(blocking=False)):

@@ -123,7 +123,12 @@ def test_an_idle_pool_shrinks_keeps_the_store_closed_to_others_and_comes_back(tm
     store = PooledStore(path, workers=2, timeout=5.0)
     try:
         pool = store.pool
-        assert _until(lambda: pool.writer is None and len(pool.readers) == 1), "idle: one reader, no writer"
+        assert int(store.query(QUICK).rows()[0]["n"]) == 1
+        used = {reader.process.pid for reader in pool.readers if reader.used}
+        assert used
+        assert _until(lambda: pool.writer is None and len(pool.readers) == 1
+                      and not any(reader.used for reader in pool.readers)), "idle: one fresh reader, no writer"
+        assert not used & {reader.process.pid for reader in pool.readers}, "the reader with full caches was replaced"
         assert pool.parked is not None
         # Another process (a lock is per process): what `geokg load` meets while the server runs.
         other = subprocess.run([sys.executable, "-c", "import sys\nfrom geokg.loaders.store import OxigraphStore\n"
