@@ -114,3 +114,39 @@ def test_a_gazetteer_form_with_a_title_does_not_make_the_title_part_of_the_name(
     doc = _doc("President Hosni Mubarak met Yasser Arafat in Cairo.")
     assert "Hosni Mubarak" in {a["name"] for a in doc["actors"]}
     assert ("Meeting", frozenset({"Hosni Mubarak", "Yasser Arafat"})) in _events(doc)
+
+
+def test_condemning_blaming_or_accusing_a_party_is_hostile_to_it():
+    for text in ("Peru condemned Chile's decision to close the border.",
+                 "Peru condemned a decision by Chile to close the border.",
+                 "Peru withdrew from the treaty, blaming Chile for undermining it.",
+                 "Chile criticised Peru for expelling its diplomats.",
+                 "Peru accused Chile of arming the rebels."):
+        rels = _relations(_doc(text))
+        assert ("Peru", "hostileTo", "Chile") in rels or ("Chile", "hostileTo", "Peru") in rels, text
+    rels = _relations(_doc("Peru and Chile accused each other of violating the truce."))
+    assert rels & {("Peru", "hostileTo", "Chile"), ("Chile", "hostileTo", "Peru")}
+
+
+def test_condemning_an_act_against_a_party_is_not_hostile_to_the_victim_nor_the_act_of_the_critic():
+    doc = _doc("Peru condemned the attack on Chile.")
+    assert not doc["relations"]
+    assert not [e for e in doc["events"] if e["type"] == "MilitaryAction"]
+    assert not _doc("Peru did not condemn Chile's decision.")["relations"]
+
+
+def test_violating_a_truce_is_no_agreement():
+    doc = _doc("Peru and Chile accused each other of violating the truce.")
+    assert not [e for e in doc["events"] if e["type"] == "Agreement"]
+
+
+def test_praising_an_act_between_others_supports_neither():
+    doc = _doc("Peru welcomed the truce between Chile and Bolivia.")
+    assert not [r for r in doc["relations"] if r["predicate"] == "supports"]
+    assert ("Peru", "supports", "Chile") in _relations(_doc("Peru welcomed Chile's request to join the bloc."))
+
+
+def test_voicing_support_for_a_party_supports_it():
+    assert ("Peru", "supports", "Chile") in _relations(_doc("Peru voiced support for Chile."))
+    assert ("Peru", "supports", "Chile") in _relations(
+        _doc("Peru expressed strong support for Chile's bid to host the summit."))

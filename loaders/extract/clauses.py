@@ -45,6 +45,14 @@ FAILURES = {"fail", "refuse", "decline"}
 JOINING = {"join", "accede", "admit"}
 # Verbs that call off a meeting named by their object.
 CALLED_OFF = {"suspend", "cancel", "postpone", "halt", "freeze", "boycott", "abandon", "delay", "scrap"}
+# Verbs that break an agreement named by their object.
+BREACHING = {"violate", "breach", "break", "flout", "abandon", "scrap", "undermine"}
+# Verbs of disapproval whose object is an actor or an actor's act: the gold codes condemning, blaming and
+# accusing another party as hostileTo ('allies condemned a decision by Russia', 'blaming the United States').
+DISAPPROVING = {"condemn", "denounce", "criticise", "criticize", "blame", "accuse", "slam", "censure", "deplore",
+                "rebuke", "castigate"}
+# Verbs that judge or report an act named by their object, which is not their subject's act.
+JUDGING = DISAPPROVING | {"welcome", "praise", "hail", "applaud", "deny", "investigate", "mourn", "protest", "deplore"}
 # What a body suspends of a member: 'suspended X's membership', 'X's participation'.
 MEMBERSHIP_NOUNS = {"membership", "participation", "seat"}
 # Heads of an intention with a clause ('agreed to restore'), but whose object noun is done: 'agreed a truce'.
@@ -200,6 +208,8 @@ def _preps_for(trigger) -> set:
         preps.add("from")
     if trigger.event_type == "Sanction":
         preps.add("on")     # 'imposed sanctions on X'
+    if trigger.predicate == "supports":
+        preps.add("for")    # 'support for X'
     return preps
 
 
@@ -308,6 +318,10 @@ def _trigger(verb):
         return None     # 'X plans / proposed / called for talks with Y': the talks are not held
     if isinstance(trigger, NounTrigger) and trigger.event_type == "Meeting" and verb.lemma_.lower() in CALLED_OFF:
         return None     # 'X suspended / cancelled talks with Y': no meeting is held
+    if isinstance(trigger, NounTrigger) and verb.lemma_.lower() in JUDGING:
+        return None     # 'X condemned the attack on Y': the attack is not X's
+    if isinstance(trigger, NounTrigger) and trigger.event_type == "Agreement" and verb.lemma_.lower() in BREACHING:
+        return None     # 'violating the truce' is no agreement
     return trigger
 
 
@@ -381,13 +395,37 @@ def _suspended(verb, index) -> list[Fact]:
                     _event("Sanction", bodies[:1] + members, None))
 
 
+def _disapproves(verb, index) -> list[Fact]:
+    """'X condemned Y', 'X condemned Y's decision / a decision by Y', 'X blamed Y for Z', 'X and Y accused each
+    other': hostileTo between the critic and the criticised. A person's criticism is a claim, not a relation of
+    states; 'condemned the attack on Y' names the victim, not the criticised."""
+    if verb.lemma_.lower() not in DISAPPROVING or _intended(verb) or _negated(verb):
+        return []
+    critics = [a for a in _subjects(verb, index) if a.type != "Person"]
+    targets, reciprocal = [], False
+    for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        if obj.lower_ == "other" and any(c.lower_ in ("each", "one") for c in obj.children):
+            reciprocal = True
+            continue
+        found = _phrase(obj, index)
+        if not found:
+            # 'Y's decision', 'a decision by Y': the act's owner.
+            found = [a for c in obj.children if c.dep_ == "poss" for a in _phrase(c, index)]
+            found += [a for p in _pobjects(obj, ("by",)) for a in _phrase(p, index)]
+        targets += [a for a in found if a.type in PARTIES]
+    return _relations("hostileTo", critics, [t for t in targets if t not in critics], None, "11", reciprocal and
+                      not targets)
+
+
 def _verb_facts(verb, index) -> list[Fact]:
     trigger = _trigger(verb)
     if verb.lemma_.lower() in JOINING and not isinstance(trigger, NounTrigger):
         return _joined(verb, index)     # 'joined talks with X' is the talks' own
     if trigger is None or _intended(verb):
         return []
-    subjects, objects = _subjects(verb, index), _objects(verb, index, _preps_for(trigger))
+    # Praise is for what is praised: 'welcomed the truce between X and Y' supports neither X nor Y.
+    praise = str(getattr(trigger, "code", "")).startswith("05") and not isinstance(trigger, NounTrigger)
+    subjects, objects = _subjects(verb, index), _objects(verb, index, set() if praise else _preps_for(trigger))
     if getattr(trigger, "reverse", False):
         subjects, objects = objects, subjects
     cameo = getattr(trigger, "code", None)
@@ -428,6 +466,10 @@ def _noun_facts(noun, index) -> list[Fact]:
     parties = []
     if verb is not None and noun.dep_ == "dobj" and "with" in {c.lower_ for c in noun.children if c.dep_ == "prep"}:
         # 'X reported battles with Y': the subject is the other side.
+        parties += _subjects(verb, index)
+    elif verb is not None and noun.dep_ == "dobj" and trigger.predicate == "supports" \
+            and not _modifier_actors(noun, index):
+        # 'X voiced / expressed support for Y': the subject supports.
         parties += _subjects(verb, index)
     # The owner first: 'X's withdrawal from Y', 'X's war with Y'.
     parties += [a for a in _modifier_actors(noun, index) if a.type in PARTIES]
@@ -801,7 +843,7 @@ def facts_in(doc, mentions, body, sentence) -> list[Fact]:
     for token in doc:
         if token.pos_ == "VERB":
             out += _verb_facts(token, index) + _agreed(token, index) + _elected(token, index) + _suspended(token, index)
-            out += _leads(token, index) + _groups(token, index) + _statement(token, index)
+            out += _leads(token, index) + _groups(token, index) + _statement(token, index) + _disapproves(token, index)
         elif token.pos_ in ("NOUN", "PROPN"):
             out += _noun_facts(token, index) + _holds(token, index)
         out += _backed(token, index)
