@@ -220,16 +220,21 @@ def bind(query: NamedQuery, values: dict[str, str], store) -> dict:
 
 def _inlined(tokens, opening, bound: dict, terms: dict):
     """(offset, end, text) edits writing each bound variable's term in its place in the WHERE group,
-    or None where a term cannot stand for it: after AS or in BOUND(...), or in a subquery, whose own
-    projection and grouping name variables."""
+    or None where a term cannot stand for it: after AS or in BOUND(...). A subquery is left as it is,
+    its own projection and grouping naming variables: what it projects still meets the VALUES block,
+    and LATERAL hands it the value itself."""
     edits = []
-    start = tokens.index(opening)
-    for i in range(start + 1, len(tokens)):
+    i = tokens.index(opening)
+    while i + 1 < len(tokens):
+        i += 1
         token = tokens[i]
         if token.depth == 0:
             break
         if token.kind == "KEYWORD" and token.value == "SELECT":
-            return None
+            # To the brace that closes the subquery's group, one level out from its SELECT.
+            while not (tokens[i].text == "}" and tokens[i].depth == token.depth - 1):
+                i += 1
+            continue
         if token.kind in ("VAR1", "VAR2") and token.text[1:] in bound:
             before = [t.value for t in tokens[max(0, i - 2):i]]
             if before[-1:] == ["AS"] or before == ["BOUND", "("]:

@@ -319,3 +319,25 @@ def test_the_web_page_of_a_listing_links_its_next_page(store):
     twin = client.get("/queries/hedged-claims.json?page=2").get_json()
     assert len(twin["results"]["bindings"]) == len(_row_set(
         store.query(named.get("hedged-claims").sparql.replace("LIMIT 100", "")).rows())) - 100
+
+
+def test_a_subquery_keeps_its_variables_and_the_rest_of_the_group_gets_the_term():
+    text = named.with_values("""SELECT ?x ?n WHERE {
+  ?s <http://x.test/p> ?x .
+  LATERAL { SELECT DISTINCT ?x ?n WHERE { ?x <http://x.test/name> ?n } }
+  ?x <http://x.test/q> ?o }""", {"x": URIRef("http://x.test/a")})
+    assert "?s <http://x.test/p> <http://x.test/a> ." in text
+    assert "SELECT DISTINCT ?x ?n WHERE { ?x <http://x.test/name> ?n }" in text
+    assert "<http://x.test/a> <http://x.test/q> ?o" in text and "VALUES (?x) { (<http://x.test/a>) }" in text
+
+
+@pytest.mark.parametrize("name, values", [("actor-events", {"actor": "Iran"}),
+                                          ("relations-between", {"a": "Iran", "b": "Axis of Resistance"})])
+def test_a_name_stated_in_several_articles_gives_each_row_once(store, name, values):
+    """The union of the graphs holds Iran's name once per article that names it."""
+    from geokg.loaders.pipeline import load_paths
+
+    load_paths(store, [Path(__file__).parent / "fixtures" / "claims" / "second-source.yaml"],
+               __import__("geokg.loaders.ids", fromlist=["Ids"]).Ids("https://geokg.example.org"))
+    rows = [json.dumps({k: str(v) for k, v in sorted(r.items())}) for r in answer(store, name, **values)]
+    assert rows and len(rows) == len(set(rows))
