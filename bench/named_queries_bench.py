@@ -153,6 +153,8 @@ def build(work: Path, quads: int, store_dir: str | None = None):
         store = ox.Store(str(location))
         for path in (data, more):
             store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        # Compacted, as a store that has been written to settles (bench/entity_pages_bench.py).
+        store.optimize()
         store.flush()
         del store
         count += sum(1 for _ in more.open())

@@ -106,7 +106,7 @@ SELECT ?claim ?p ?o WHERE {{
 # read. Sorting a hub's thousands of facts first would read every one of them.
 LISTS = {"relations": ("gk:subject", "gk:object"), "events": ("gk:participant", "gk:place"),
          "claims": ("gk:claimant", "gk:about", "gk:channel")}
-LIST_PAGE = 50
+LIST_PAGE = 25
 COUNTS = PREFIXES + "SELECT ?k (COUNT(*) AS ?n) WHERE {\n  " + "\n  UNION ".join(
     f'{{ ?x {p} ?u BIND("{p}" AS ?k) }}' for patterns in LISTS.values() for p in patterns) + "\n} GROUP BY ?k"
 

@@ -133,12 +133,14 @@ def test_a_hub_page_links_its_next_page_and_its_twins_of_the_same_page(hub_store
 
 
 def test_short_lists_are_shown_whole_and_a_list_is_long_whichever_end_the_entity_is(hub_store):
+    from geokg.server.entity_data import LIST_PAGE
+
     client = _client(hub_store)
     assert "paging" not in client.get("/id/actor/syria.json").get_json()
     # Hamas is the object of the hub's statements: its relations are paged, its other lists not.
     hamas = client.get("/id/actor/hamas.json").get_json()
     assert hamas["paging"]["paged"] == ["relations"] and hamas["paging"]["counts"]["relations"] > HUB_RELATIONS
-    assert len(hamas["relations"]) == 50 and hamas["claims"]
+    assert len(hamas["relations"]) == LIST_PAGE and hamas["claims"]
 
 
 class Spy:
@@ -159,7 +161,7 @@ class Spy:
 
 
 def test_a_hub_page_never_reads_all_its_facts(hub_store):
-    from geokg.server.entity_data import CLAIMS, EVENTS, OTHER_STATEMENTS, STATEMENTS, _about
+    from geokg.server.entity_data import CLAIMS, EVENTS, LIST_PAGE, OTHER_STATEMENTS, STATEMENTS, _about
 
     spy = Spy(hub_store)
     assert _client(spy).get("/id/actor/hub", headers={"Accept": "text/html"}).status_code == 200
@@ -168,4 +170,4 @@ def test_a_hub_page_never_reads_all_its_facts(hub_store):
     assert not whole & set(spy.sent)
     # The short claims list is read whole, as every list was.
     assert _about(CLAIMS, hub) in spy.sent
-    assert sum(" LIMIT 50 OFFSET 0 " in q for q in spy.sent) == 2
+    assert sum(f" LIMIT {LIST_PAGE} OFFSET 0 " in q for q in spy.sent) == 2
