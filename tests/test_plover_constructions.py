@@ -91,3 +91,19 @@ def test_coordinated_subjects_of_clash_clash_with_each_other():
 def test_expelling_an_ambassador_is_a_rupture():
     doc = _doc("Norway expelled Ghana's ambassador on Friday.")
     assert ("DiplomaticRupture", frozenset({"Norway", "Ghana"})) in _events(doc)
+
+
+def test_a_demonym_before_a_states_agents_with_their_sector_names_the_state():
+    doc = _doc("Norwegian intelligence officials shared evidence with Ghana about the plot.")
+    assert {"Norway", "Ghana"} <= {a["name"] for a in doc["actors"]}
+    doc = _doc("Peruvian soldiers clashed with Chilean border guards on Sunday.")
+    assert ("MilitaryAction", frozenset({"Peru", "Chile"})) in _events(doc)
+    assert {"Peru", "Chile"} <= {a["name"] for a in _doc("Peruvian and Chilean negotiators returned to Lima.")["actors"]}
+
+
+def test_a_states_people_in_the_plural_after_the_stand_for_it():
+    doc = _doc("Peru and the Chileans reached a deal on fishing rights.")
+    assert ("Agreement", frozenset({"Peru", "Chile"})) in _events(doc)
+    # The people are a form of the state, not its name.
+    assert [a["name"] for a in doc["actors"] if a["name"] == "Chile"] == ["Chile"]
+    assert not _doc("Several Chileans were injured in the accident.")["actors"]

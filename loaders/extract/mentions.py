@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from geokg.loaders.extract import coreference
-from geokg.loaders.extract.gazetteer import COMMON, PARTICLES, Gazetteer, norm, tokens
+from geokg.loaders.extract.gazetteer import COMMON, PARTICLES, Form, Gazetteer, norm, tokens
 
 AFTER_PLACE = re.compile(r"\b(?:in|at|from|near)\s+[A-Z][\w.-]+,\s*$")
 LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "inside", "outside", "across", "via", "toward",
@@ -36,7 +36,10 @@ MEDIA_BEFORE = re.compile(r"(?:told|according to|told the|reported by|quoted by|
                           r"news agency|broadcaster|newspaper|channel|via)\s*$", re.I)
 MEDIA_AFTER = re.compile(r"^\s*(?:reported|said in a report|news agency|television|tv)\b", re.I)
 STATE_NOUNS = frozenset("regime government authorities officials leadership administration forces army military "
-                        "troops delegation ministry side state".split())
+                        "troops delegation ministry side state diplomats envoys negotiators agents soldiers warships "
+                        "warplanes jets navy police guards".split())
+# The sector of a state organ, between its demonym and the organ's noun: "Israeli intelligence officials".
+SECTOR_WORD = r"(?:(?:intelligence|security|defen[cs]e|foreign|military|government|border|naval|air|armed|special) )?"
 OPPOSITION_NOUNS = frozenset("opposition rebels insurgents".split())
 SEAT_NOUNS = frozenset("regime government authorities leadership administration".split())
 # "Peruvian and Chilean officials", "the Turkish and Greek sides": the shared head is plural.
@@ -258,7 +261,9 @@ class MentionFinder:
         start_tok = toks[i][2]
         if not (start_tok[:1].isupper() or (keys[i] in PARTICLES and i + 1 < len(toks) and toks[i + 1][2][:1].isupper())):
             return None
-        hit = self.g.longest(keys, i)
+        hit, people = self.g.longest(keys, i), self._people_of(keys, i)
+        if people and (hit is None or hit[0] == 1):
+            hit = people
         if not hit:
             return None
         n, form = hit
@@ -297,7 +302,9 @@ class MentionFinder:
                           place_name=text if role == "place" else None)
         if role in ("name", "place") and not mention.locative:
             actor.evidence = True
-        if role != "demonym":
+        if hit is people:
+            actor.add_form(text)
+        elif role != "demonym":
             # "President Hosni Mubarak" is a form of the gazetteer's; the person's name has no title.
             words = text.split()
             last_title = max((k for k, w in enumerate(words[:-1]) if w.lower().rstrip(".") in TITLE_WORDS),
@@ -341,6 +348,16 @@ class MentionFinder:
             if keys[k] in ORG_WORDS:
                 return True
         return False
+
+    def _people_of(self, keys, i):
+        """'the Palestinians', 'the Chileans': a state's people named by its demonym in the plural, after 'the',
+        stand for the state (PLOVER's and the gold's coding) but are not its name."""
+        if i == 0 or keys[i - 1] != "the" or not keys[i].endswith("s"):
+            return None
+        form = self.g.forms.get((keys[i][:-1],))
+        if form is None or form.role != "demonym" or form.entry.kind != "state":
+            return None
+        return 1, Form(form.entry, "name")
 
     def _capitalised_run(self, toks, keys, i):
         """A run of capitalised words the gazetteer does not know, classified by its context."""
@@ -489,7 +506,7 @@ class MentionFinder:
             if m.role != "demonym":
                 continue
             after = self.body[m.end:m.end + 40]
-            word = re.match(r"\s+([a-z]+)", after)
+            word = re.match(rf"\s+{SECTOR_WORD}([a-z]+)", after)
             following = word.group(1) if word else ""
             if following in STATE_NOUNS:
                 m.end = m.end + word.end()
@@ -532,7 +549,7 @@ class MentionFinder:
                 chain.append(m)
                 continue
             if len(chain) > 1:
-                word = re.match(r"\s+([a-z]+)", self.body[chain[-1].end:chain[-1].end + 40])
+                word = re.match(rf"\s+{SECTOR_WORD}([a-z]+)", self.body[chain[-1].end:chain[-1].end + 40])
                 if word and word.group(1) in COORDINATED_HEADS:
                     last_done_later = word.group(1) in STATE_NOUNS
                     for member in chain[:-1] if last_done_later else chain:
