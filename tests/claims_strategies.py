@@ -20,6 +20,7 @@ NAMES = st.tuples(st.text(string.ascii_letters, min_size=1, max_size=6),
 GOOD_DATES = st.sampled_from(["2017", "2017-08", "2017-08-04", "1999-12-31", "2020-02-29", "", None])
 BAD_DATES = st.sampled_from(["yesterday", "2017-02-30", "17", "2017-13"])
 GOOD_CONFIDENCE = st.none() | st.floats(min_value=0, max_value=1) | st.sampled_from([1, 0])
+DBPEDIA = st.sampled_from(["Grand Pact (1900)", "AC/DC", "Ḥamās"])
 BAD_CONFIDENCE = st.sampled_from([1.5, -0.1, "high", True])
 
 
@@ -34,14 +35,15 @@ def claims_documents(draw):
     actors = [{"name": n, "type": draw(st.sampled_from(ACTOR_TYPES + (("Nation",) if wrong else ()))),
                "aliases": draw(st.lists(NAMES, max_size=3)),
                "wikidata": draw(st.none() | st.sampled_from(["Q1", "Q794"] + (["X9"] if wrong else []))),
-               "dbpedia": draw(st.none() | (NAMES if wrong else st.sampled_from(["Grand Pact (1900)", "AC/DC", "Ḥamās"]))),
+               "dbpedia": draw(st.none() | (NAMES if wrong else DBPEDIA)),
                "description": draw(st.none() | TEXT)} for n in names]
     pick = st.sampled_from(names)
     # A name nobody declared, or a place named only where places may be.
     ref = pick | NAMES if wrong else pick
     sentence = st.one_of(TEXT, st.lists(TEXT, min_size=1, max_size=3))
     relations = draw(st.lists(st.fixed_dictionaries({
-        "subject": pick, "predicate": st.sampled_from(PREDICATES), "object": pick | st.lists(ref, min_size=1, max_size=3),
+        "subject": pick, "predicate": st.sampled_from(PREDICATES),
+        "object": pick | st.lists(ref, min_size=1, max_size=3),
         "sentence": sentence,
     }, optional={"role": TEXT, "time": TEXT, "date": DATES, "start": DATES,
                  "end": DATES if wrong else st.sampled_from(["2021", "2021-05", "2022-01-01"]), "status": TEXT,
