@@ -107,3 +107,14 @@ def test_a_states_people_in_the_plural_after_the_stand_for_it():
     # The people are a form of the state, not its name.
     assert [a["name"] for a in doc["actors"] if a["name"] == "Chile"] == ["Chile"]
     assert not _doc("Several Chileans were injured in the accident.")["actors"]
+
+
+def test_arriving_in_a_city_on_a_visit_is_a_meeting_with_its_state():
+    doc = _doc("Peruvian President Ana Soto arrived in Santiago on a two-day visit.")
+    assert ("Meeting", frozenset({"Ana Soto", "Chile"})) in _events(doc)
+    assert ("Meeting", frozenset({"Peru", "Chile"})) in _events(_doc("The Peruvian delegation flew to Santiago for talks."))
+    assert ("Meeting", frozenset({"Peru", "Chile"})) in _events(_doc("Peru's foreign minister is on a visit to Chile."))
+
+
+def test_arriving_without_a_visit_is_no_meeting():
+    assert not _doc("Peruvian troops arrived in Santiago on Monday.")["events"]

@@ -45,6 +45,9 @@ FAILURES = {"fail", "refuse", "decline"}
 JOINING = {"join", "accede", "admit"}
 # Verbs that call off a meeting named by their object.
 CALLED_OFF = {"suspend", "cancel", "postpone", "halt", "freeze", "boycott", "abandon", "delay", "scrap"}
+# Going somewhere for a visit or talks: 'arrived in X on a visit', 'flew to X for talks'.
+TRAVEL_VERBS = {"arrive", "travel", "fly", "go", "come", "head", "land", "jet", "return"}
+VISIT_NOUNS = {"visit", "tour", "talk", "talks", "trip", "summit", "meeting", "consultation", "consultations"}
 # Verbs that break an agreement named by their object.
 BREACHING = {"violate", "breach", "break", "flout", "abandon", "scrap", "undermine"}
 # Verbs of disapproval whose object is an actor or an actor's act: the gold codes condemning, blaming and
@@ -101,6 +104,7 @@ class _Index:
         # A seat of government before a post stands for its state ('Kremlin spokesman P').
         self.seats = [m for m in mentions if m.actor and m.role == "place" and not m.locative]
         self.everything = [m for m in mentions if m.actor]
+        self.places = [m for m in mentions if m.actor and m.role == "place"]
         self.offsets = offsets
 
     def at(self, token, locative=False):
@@ -393,6 +397,38 @@ def _suspended(verb, index) -> list[Fact]:
     facts = [Fact("relation", "memberOf", [m], bodies[:1], confidence=CONFIDENCE) for m in members]
     return facts + (_event("Withdrawal", members + bodies[:1], None) if own else
                     _event("Sanction", bodies[:1] + members, None))
+
+
+def _travel(verb, index) -> list[Fact]:
+    """'P arrived in Santiago on a visit', 'the delegation flew to Chile for talks', 'P is on a visit to Chile':
+    a visit is a Meeting between the visitor and the host state (gold conventions), the city standing for its
+    state. Arriving alone ('troops arrived in X') is no visit."""
+    lemma = verb.lemma_.lower()
+    if lemma not in TRAVEL_VERBS and lemma != "be" or _intended(verb) or _negated(verb):
+        return []
+    purposes = [p for p in _pobjects(verb, ("on", "for")) if p.lemma_.lower() in VISIT_NOUNS]
+    if not purposes:
+        return []
+    hosts = [a for p in purposes for a in _places(_pobjects(p, ("to", "with")), index)]
+    if lemma != "be":
+        hosts += _places(_pobjects(verb, ("in", "to", "at")), index)
+    visitors = _subjects(verb, index)
+    hosts = [h for h in dict.fromkeys(hosts) if h not in visitors]
+    if not visitors or not hosts:
+        return []
+    return _event("Meeting", visitors + hosts, "042")
+
+
+def _places(tokens, index) -> list:
+    """The actors named by the nouns, a city or a state written as a place standing for its state."""
+    out = []
+    for token in tokens:
+        found = _phrase(token, index, locative=True)
+        if not found:
+            position = index.offsets[token.idx]
+            found = [m.actor for m in index.places if m.start <= position < m.end and m.actor.type == "State"]
+        out += found
+    return out
 
 
 def _disapproves(verb, index) -> list[Fact]:
@@ -844,7 +880,9 @@ def facts_in(doc, mentions, body, sentence) -> list[Fact]:
         if token.pos_ == "VERB":
             out += _verb_facts(token, index) + _agreed(token, index) + _elected(token, index) + _suspended(token, index)
             out += _leads(token, index) + _groups(token, index) + _statement(token, index) + _disapproves(token, index)
-        elif token.pos_ in ("NOUN", "PROPN"):
+        if token.pos_ in ("VERB", "AUX"):
+            out += _travel(token, index)
+        if token.pos_ in ("NOUN", "PROPN"):
             out += _noun_facts(token, index) + _holds(token, index)
         out += _backed(token, index)
     return _as_states(out + _roles(body, sentence.start, sentence.end, index))
