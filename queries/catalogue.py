@@ -25,13 +25,16 @@ _PARAM = re.compile(r"^(\w+)\s+(\w+)((?:\s+(?:required|default=\S+))*)\s*(?:--\s
 # Each name and alias of an actor is also written in lower case as gk:nameKey when it is loaded, so a
 # name in any case is one index lookup; only the few actors found are then checked with the engine's
 # own LCASE, as every label used to be. A label written by other means (an update, the Graph Store)
-# has no key and is found when given exactly as stored.
+# has no key and is found when given exactly as stored. Only the names of the actors found are read
+# (LATERAL), not all of their triples: an actor in many relations has thousands.
 _ACTOR_BY_NAME = """PREFIX gk: <https://w3id.org/geokg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?actor ?p WHERE {{
   {{ ?actor gk:nameKey {key} }} UNION {{ ?actor skos:prefLabel {name} }} UNION {{ ?actor skos:altLabel {name} }}
-  ?actor ?p ?label
-  FILTER((?p = skos:prefLabel || ?p = skos:altLabel) && isIRI(?actor) && LCASE(STR(?label)) = LCASE({name}))
+  LATERAL {{
+    {{ ?actor skos:prefLabel ?label BIND(skos:prefLabel AS ?p) }} UNION {{ ?actor skos:altLabel ?label BIND(skos:altLabel AS ?p) }}
+  }}
+  FILTER(isIRI(?actor) && LCASE(STR(?label)) = LCASE({name}))
 }}"""
 _PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 # What may stand between the angle brackets of an IRIREF, and no more: nothing that could end it.
