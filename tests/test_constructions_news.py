@@ -150,3 +150,17 @@ def test_voicing_support_for_a_party_supports_it():
     assert ("Peru", "supports", "Chile") in _relations(_doc("Peru voiced support for Chile."))
     assert ("Peru", "supports", "Chile") in _relations(
         _doc("Peru expressed strong support for Chile's bid to host the summit."))
+
+
+def test_the_restoration_of_ties_between_parties_reconciles_them():
+    doc = _doc("The restoration of ties between Peru and Chile was announced on Monday.")
+    assert ("Peru", "reconciledWith", "Chile") in _relations(doc)
+    assert ("DiplomaticRestoration", frozenset({"Peru", "Chile"})) in _events(doc)
+    doc = _doc("Peru and Chile announced the resumption of diplomatic and consular relations.")
+    assert ("Peru", "reconciledWith", "Chile") in _relations(doc)
+
+
+def test_discussing_or_seeking_a_restoration_is_not_one():
+    for text in ("Peru and Chile discussed the normalisation of relations.",
+                 "Peru and Chile agreed to the resumption of diplomatic relations."):
+        assert not [r for r in _doc(text)["relations"] if r["predicate"] == "reconciledWith"], text

@@ -45,6 +45,12 @@ FAILURES = {"fail", "refuse", "decline"}
 JOINING = {"join", "accede", "admit"}
 # Verbs that call off a meeting named by their object.
 CALLED_OFF = {"suspend", "cancel", "postpone", "halt", "freeze", "boycott", "abandon", "delay", "scrap"}
+# Verbs that talk about an act named by their object without doing it.
+TALKED_ABOUT = {"discuss", "debate", "explore", "study", "examine", "review", "weigh", "mull", "contemplate"}
+# Verbs that report an act named by their object as done: 'announced the resumption of relations' (where
+# 'discussed' or 'sought' it does not).
+DONE_VERBS = {"announce", "confirm", "complete", "finalise", "finalize", "seal", "mark", "celebrate", "formalise",
+              "formalize", "begin", "start", "declare"}
 # Going somewhere for a visit or talks: 'arrived in X on a visit', 'flew to X for talks'.
 TRAVEL_VERBS = {"arrive", "travel", "fly", "go", "come", "head", "land", "jet", "return"}
 VISIT_NOUNS = {"visit", "tour", "talk", "talks", "trip", "summit", "meeting", "consultation", "consultations"}
@@ -322,6 +328,8 @@ def _trigger(verb):
         return None     # 'X plans / proposed / called for talks with Y': the talks are not held
     if isinstance(trigger, NounTrigger) and trigger.event_type == "Meeting" and verb.lemma_.lower() in CALLED_OFF:
         return None     # 'X suspended / cancelled talks with Y': no meeting is held
+    if isinstance(trigger, NounTrigger) and verb.lemma_.lower() in TALKED_ABOUT:
+        return None     # 'X and Y discussed the normalisation of relations': not yet done
     if isinstance(trigger, NounTrigger) and verb.lemma_.lower() in JUDGING:
         return None     # 'X condemned the attack on Y': the attack is not X's
     if isinstance(trigger, NounTrigger) and trigger.event_type == "Agreement" and verb.lemma_.lower() in BREACHING:
@@ -486,6 +494,11 @@ def _noun_facts(noun, index) -> list[Fact]:
     'battles erupted between X and Y', 'the summit was attended by X and Y', 'X's withdrawal from Y'."""
     governor = noun.head if noun.dep_ in ("dobj", "nsubjpass", "pobj", "nsubj") and noun.head is not noun else None
     context = [c.lemma_.lower() for c in noun.children] + ([governor.lemma_.lower()] if governor else [])
+    # 'the restoration of ties': the noun that the 'of' phrase belongs to is the act done to this one.
+    owner = governor.head if governor is not None and noun.dep_ == "pobj" and governor.lower_ == "of" \
+        and governor.head.pos_ == "NOUN" else None
+    if owner is not None:
+        context.append(owner.lemma_.lower())
     trigger = noun_trigger(noun.lemma_.lower(), context)
     if trigger is None or not (trigger.event_type or trigger.predicate) or trigger.predicate in POSTS:
         return []
@@ -516,6 +529,10 @@ def _noun_facts(noun, index) -> list[Fact]:
         parties += [a for ag in verb.children if ag.dep_ == "agent"
                     for p in ag.children if p.dep_ == "pobj" for a in _phrase(p, index)]
     parties = list(dict.fromkeys(parties))
+    if len(parties) < 2 and owner is not None and trigger.predicate in SYMMETRIC and owner.dep_ == "dobj" \
+            and owner.head.lemma_.lower() in DONE_VERBS and not _intended(owner.head) and not _negated(owner.head):
+        # 'X and Y announced the resumption of relations': the clause's subjects are the parties.
+        parties += [a for a in _subjects(owner.head, index) if a not in parties]
     brokers = []
     if verb is not None and noun.dep_ == "dobj" and verb.lemma_.lower() in BROKERING:
         brokers += _subjects(verb, index)
