@@ -164,3 +164,9 @@ def test_discussing_or_seeking_a_restoration_is_not_one():
     for text in ("Peru and Chile discussed the normalisation of relations.",
                  "Peru and Chile agreed to the resumption of diplomatic relations."):
         assert not [r for r in _doc(text)["relations"] if r["predicate"] == "reconciledWith"], text
+
+
+def test_re_establishing_relations_reconciles_the_parties():
+    doc = _doc("Peru and Chile re-established diplomatic relations on Monday.")
+    assert ("Peru", "reconciledWith", "Chile") in _relations(doc)
+    assert ("DiplomaticRestoration", frozenset({"Peru", "Chile"})) in _events(doc)

@@ -160,3 +160,11 @@ def test_extraction_parses_give_the_same_tags_lemmas_and_dependencies_as_the_ful
         assert [(t.text, t.tag_, t.lemma_, t.dep_, t.head.i) for t in a] == \
                [(t.text, t.tag_, t.lemma_, t.dep_, t.head.i) for t in b]
     assert any(doc.ents for doc in full) and not any(doc.ents for doc in lean)
+
+
+def test_a_verb_with_the_prefix_re_stays_one_verb_with_its_lemma():
+    doc = parser.parse("Peru and Chile re-established diplomatic relations on Monday.")
+    verb = next(t for t in doc if t.text == "re-established")
+    assert (verb.lemma_, verb.dep_, [c.text for c in verb.children if c.dep_ == "dobj"]) == (
+        "re-establish", "ROOT", ["relations"])
+    assert next(t for t in parser.parse("Peru re-opened its embassy.") if t.text == "re-opened").lemma_ == "re-open"

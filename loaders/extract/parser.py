@@ -93,7 +93,43 @@ def load_parser() -> "Language":
         import spacy
     except ImportError:
         raise ParserError("spaCy is not installed; install it with: pip install 'spacy>=3.8,<3.9'") from None
-    return spacy.load(path, exclude=list(EXCLUDE))
+    nlp = spacy.load(path, exclude=list(EXCLUDE))
+    _keep_prefixed_verbs(nlp)
+    return nlp
+
+
+# Verbs news writes with the prefix 're-' ('re-established ties', 're-opened its embassy', 're-elected'): the
+# tokenizer splits them at the hyphen and the parse falls apart ('re' becomes the verb). Kept whole, they parse as
+# verbs; the lemmatizer then gives 're-establishe', so the lemma is the prefix and the bare verb's lemma.
+PREFIXED = ("establish", "open", "elect", "engage", "impose", "enter", "emerge", "unite", "launch", "join",
+            "affirm", "arm", "deploy", "negotiate", "start", "instate", "align", "integrate", "admit", "appoint")
+
+
+def _keep_prefixed_verbs(nlp) -> None:
+    from spacy.language import Language
+    from spacy.symbols import ORTH
+    from spacy.tokens import Doc
+
+    for verb in PREFIXED:
+        stem = verb[:-1] if verb.endswith("e") else verb
+        for form in {verb, verb + ("es" if verb.endswith("sh") else "s"), stem + "ed", stem + "ing"}:
+            for word in (f"re-{form}", f"Re-{form}"):
+                nlp.tokenizer.add_special_case(word, [{ORTH: word}])
+    if "prefixed_lemmas" not in Language.factories:
+        @Language.component("prefixed_lemmas")
+        def prefixed_lemmas(doc):
+            lemmatizer = _LEMMATIZER.get(doc.vocab)
+            for token in doc:
+                if token.lower_.startswith("re-") and lemmatizer is not None:
+                    bare = Doc(doc.vocab, words=[token.lower_[3:]], pos=[token.pos_ or "VERB"])
+                    token.lemma_ = "re-" + lemmatizer.rule_lemmatize(bare[0])[0]
+            return doc
+    _LEMMATIZER[nlp.vocab] = nlp.get_pipe("lemmatizer")
+    nlp.add_pipe("prefixed_lemmas", after="lemmatizer")
+
+
+# The pipeline's lemmatizer, by vocabulary, for the component (a spaCy component is a plain function of the doc).
+_LEMMATIZER: dict = {}
 
 
 def parse(text: str) -> "Doc":
