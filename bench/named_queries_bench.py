@@ -84,6 +84,48 @@ WHERE {
   OPTIONAL { ?statement gk:status ?status }
 }
 ORDER BY ?article ?statement""",
+    "actor-events": """PREFIX gk: <https://w3id.org/geokg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?actor ?event ?type ?label ?date ?time ?placeName ?sentence ?article
+WHERE {
+  ?event gk:participant|gk:place ?actor ; a ?class ; rdfs:label ?label ;
+         gk:sentence ?sentence ; gk:statedIn ?article .
+  GRAPH <https://w3id.org/geokg/ontology> { ?class rdfs:subClassOf* gk:Event ; rdfs:label ?type }
+  OPTIONAL { ?event gk:date ?date }
+  OPTIONAL { ?event gk:timeText ?time }
+  OPTIONAL { ?event gk:place/skos:prefLabel ?placeName }
+}
+ORDER BY (!BOUND(?date)) STR(?date) ?label""",
+    "claims-by": """PREFIX gk: <https://w3id.org/geokg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?claimant ?claimantName ?content ?directQuote ?channel ?hedge ?sentence ?article ?claim
+WHERE {
+  ?claim a gk:Claim ; gk:content ?content ; gk:directQuote ?directQuote ;
+         gk:sentence ?sentence ; gk:statedIn ?article .
+  ?claim gk:claimant ?claimant . ?claimant skos:prefLabel ?claimantName .
+  OPTIONAL { ?claim gk:channel/skos:prefLabel ?channelLabel }
+  OPTIONAL { ?claim gk:channelName ?channelName }
+  OPTIONAL { ?claim gk:hedge ?hedge }
+  BIND(COALESCE(?channelLabel, ?channelName) AS ?channel)
+}
+ORDER BY ?claim""",
+    "relations-between": """PREFIX gk: <https://w3id.org/geokg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?a ?b ?subjectName ?relationLabel ?objectName ?time ?status ?sentence ?article ?statement
+WHERE {
+  { ?statement gk:subject ?a ; gk:object ?b . BIND(?a AS ?s) BIND(?b AS ?o) }
+  UNION
+  { ?statement gk:subject ?b ; gk:object ?a . BIND(?b AS ?s) BIND(?a AS ?o) }
+  ?statement gk:relation ?relation ; gk:sentence ?sentence ; gk:statedIn ?article .
+  ?s skos:prefLabel ?subjectName .
+  ?o skos:prefLabel ?objectName .
+  GRAPH <https://w3id.org/geokg/ontology> { ?relation rdfs:label ?relationLabel }
+  OPTIONAL { ?statement gk:timeText ?time }
+  OPTIONAL { ?statement gk:status ?status }
+}
+ORDER BY ?relationLabel""",
     "hedged-claims": """PREFIX gk: <https://w3id.org/geokg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?item ?kind ?what ?hedgeOrStatus ?sentence ?article
