@@ -118,3 +118,9 @@ def test_arriving_in_a_city_on_a_visit_is_a_meeting_with_its_state():
 
 def test_arriving_without_a_visit_is_no_meeting():
     assert not _doc("Peruvian troops arrived in Santiago on Monday.")["events"]
+
+
+def test_a_state_noun_that_is_also_a_sector_word_still_names_the_state():
+    # 'government' is a state noun; 'today' after it is no agent of a 'government' sector.
+    doc = _doc("The Norwegian government today said the talks had failed.")
+    assert [c["claimant"] for c in doc["claims"]] == ["Norway"]

@@ -131,6 +131,15 @@ class Mention:
     pronoun: bool = False
 
 
+def _state_noun(after: str, nouns=STATE_NOUNS):
+    """The state noun after a demonym, with a sector word before it ('intelligence officials'), else the next
+    word ('government' itself is a state noun, and no sector of one: 'the German government today')."""
+    word = re.match(rf"\s+{SECTOR_WORD}([a-z]+)", after)
+    if word and word.group(1) in nouns:
+        return word
+    return re.match(r"\s+([a-z]+)", after)
+
+
 class MentionFinder:
     """Finds the mentions of one article, keeping its actors in order of first mention."""
 
@@ -506,7 +515,7 @@ class MentionFinder:
             if m.role != "demonym":
                 continue
             after = self.body[m.end:m.end + 40]
-            word = re.match(rf"\s+{SECTOR_WORD}([a-z]+)", after)
+            word = _state_noun(after)
             following = word.group(1) if word else ""
             if following in STATE_NOUNS:
                 m.end = m.end + word.end()
@@ -549,7 +558,7 @@ class MentionFinder:
                 chain.append(m)
                 continue
             if len(chain) > 1:
-                word = re.match(rf"\s+{SECTOR_WORD}([a-z]+)", self.body[chain[-1].end:chain[-1].end + 40])
+                word = _state_noun(self.body[chain[-1].end:chain[-1].end + 40], COORDINATED_HEADS)
                 if word and word.group(1) in COORDINATED_HEADS:
                     last_done_later = word.group(1) in STATE_NOUNS
                     for member in chain[:-1] if last_done_later else chain:
