@@ -343,7 +343,7 @@ class Attributor:
         # "X condemned Y and said Z" is one statement: the judgement alone is a claim only when nothing else is.
         out = [fact for fact in out if fact.verb not in APPRAISE or not any(
             other.verb not in APPRAISE and _same_source(fact, other) for other in out)]
-        out = [one for fact in out for one in _reciprocal(fact)]
+        out = _one_per_speaker([one for fact in out for one in _reciprocal(fact)])
         joint = JOINT.search(text)
         partners = [m.actor for m in self.in_span(sentence, *joint.span("with")) if m.actor and not m.locative
                     and m.actor.type != "Media"] if joint else []
@@ -877,6 +877,23 @@ def _inside_quote(text, start, end):
     """True when a stretch of the sentence lies between an opening and a closing quotation mark."""
     opened = text[:start].count('"') % 2 == 1 or text[:start].count("“") > text[:start].count("”")
     return opened and ('"' in text[end:] or "”" in text[end:])
+
+
+def _one_per_speaker(facts: list[ClaimFact]) -> list[ClaimFact]:
+    """One statement per speaker in a sentence: 'X said A, adding that B', 'X warned that A and urged B' are one
+    claim of X's with both parts, as the gold codes them ('reported intense battles and said its neighbour was
+    moving forces' is one claim)."""
+    kept = []
+    for fact in facts:
+        first = next((k for k in kept if _same_source(k, fact) and (k.claimants or k.anonymous)), None)
+        if first is None:
+            kept.append(fact)
+            continue
+        if fact.content not in first.content:
+            first.content = f"{first.content}; {fact.content}"
+        first.hedge = first.hedge or fact.hedge
+        first.direct_quote = first.direct_quote and fact.direct_quote
+    return kept
 
 
 def _words(fact: ClaimFact) -> set:
