@@ -337,3 +337,14 @@ def test_rejecting_a_request_is_a_refusal_not_a_denial():
 def test_a_trailing_reporter_may_end_on_the_day_it_spoke():
     found = claims("Peru has reopened its embassy in Santiago, Peruvian officials said on Wednesday.")
     assert found == [("officials (unnamed)", None, "Peru has reopened its embassy in Santiago", False)]
+
+
+def test_saying_nothing_is_no_claim():
+    assert claims("Peru said nothing about the attack.") == []
+    assert claims("Peru has said little about its plans.") == []
+
+
+def test_a_trailing_reporter_may_name_its_medium_and_a_body_named_earlier_in_the_sentence():
+    found = claims("Peru's foreign ministry summoned Chile's ambassador, the ministry said in a statement.")
+    assert found == [("Peru's foreign ministry", "statement", "Peru's foreign ministry summoned Chile's ambassador",
+                      False)]

@@ -21,7 +21,10 @@ REPORTED = re.compile(r"^(?P<who>.{1,120}?)\s+(?:has |have |had )?(?:also )?(?:r
                       r"(?P<c>.{12,}?)\.?$")
 # "..., the ministry said on Wednesday.": when it was said may close the sentence.
 TRAILING = re.compile(r"^(?P<c>.{12,}?),\s+(?P<who>[^,]{1,60}?)\s+(?:said|say|says|reported|added|told \w+)"
-                      r"(?P<rest>(?:\s+(?:late |early )?(?:on )?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|today|"
+                      r"(?P<rest>(?:\s+(?:in|on|via|through) (?:a |an |the |its |his |her |their )?(?:(?:joint|written|"
+                      r"brief|separate|short) )?(?:statement|communiqu[eé]|interview|post|letter|briefing|Twitter|X|"
+                      r"Telegram|Facebook))?"
+                      r"(?:\s+(?:late |early )?(?:on )?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|today|"
                       r"yesterday)(?: (?:morning|afternoon|evening|night))?)?(?:[,.].*|$))")
 ACCUSED = re.compile(r"^(?P<who>.{0,120}?)\s*(?:has |have |had |went on to )?(?:accused|accuses|accusing|accuse)\s+"
                      r"(?P<t>.{1,80}?)\s+of\s+(?P<c>.+?)(?:,\s+in an? .*)?\.?$")
@@ -72,6 +75,8 @@ GUESTS = frozenset("""delegation guest visitor team official counterpart envoy t
 TITLES = frozenset("""president minister leader premier chancellor king queen prince spokesman spokeswoman
     spokesperson envoy ambassador secretary chief commander chairman chair head governor mayor""".split())
 # The verb a parse-found claim is filed under: the forms add_claim reads as a plain statement.
+# 'X said nothing / little about Y', 'X would say nothing more': no claim is made.
+SAID_NOTHING = re.compile(r"^(?:nothing|little|no more|not much|anything)\b", re.I)
 # Nouns for something said, which a denial rejects as untrue ('rejected the accusations').
 SAID_NOUNS = frozenset("""accusation allegation claim charge report reports suggestion assertion criticism statement
 remark comment description characterisation characterization notion rumour rumor speculation story account
@@ -182,7 +187,7 @@ class Attributor:
             return list(dict.fromkeys(named)), None, []
         kind = DESCRIBED.search(words)
         if kind:
-            described = self._described(kind["k"].lower(), sentence)
+            described = self._described(kind["k"].lower(), sentence, sentence.start + span[0])
             if described:
                 return [described], None, []
         it = re.search(r"\b(it)\b", words, re.I)
@@ -215,7 +220,7 @@ class Attributor:
                                       names={name: 1})
         return self.offices[key]
 
-    def _described(self, kind, sentence):
+    def _described(self, kind, sentence, position=None):
         """The actor "the ministry" or "the government" stands for: the last one named with that word in its
         name ("Peru's Foreign Ministry"); a state's government is the state, when a state has just spoken."""
         if kind in ("government", "cabinet", "presidency", "authorities"):
@@ -223,7 +228,9 @@ class Attributor:
                 return self.last.claimants[0]
             return None
         word = re.compile(rf"\b{kind}\b", re.I)
-        return next((m.actor for m in self._before(sentence.start) if m.actor and m.actor.type in PARTIES
+        # Also earlier in the same sentence: "Peru's foreign ministry summoned ..., the ministry said".
+        return next((m.actor for m in self._before(sentence.start if position is None else position)
+                     if m.actor and m.actor.type in PARTIES
                      and any(word.search(form) for form in (m.actor.name, m.text, *m.actor.forms))), None)
 
     def _last_person(self, position, skip=()):
@@ -343,7 +350,8 @@ class Attributor:
         # "X condemned Y and said Z" is one statement: the judgement alone is a claim only when nothing else is.
         out = [fact for fact in out if fact.verb not in APPRAISE or not any(
             other.verb not in APPRAISE and _same_source(fact, other) for other in out)]
-        out = _one_per_speaker([one for fact in out for one in _reciprocal(fact)])
+        out = _one_per_speaker([one for fact in out for one in _reciprocal(fact)
+                                if not SAID_NOTHING.match(one.content)])
         joint = JOINT.search(text)
         partners = [m.actor for m in self.in_span(sentence, *joint.span("with")) if m.actor and not m.locative
                     and m.actor.type != "Media"] if joint else []
