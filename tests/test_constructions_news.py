@@ -170,3 +170,11 @@ def test_re_establishing_relations_reconciles_the_parties():
     doc = _doc("Peru and Chile re-established diplomatic relations on Monday.")
     assert ("Peru", "reconciledWith", "Chile") in _relations(doc)
     assert ("DiplomaticRestoration", frozenset({"Peru", "Chile"})) in _events(doc)
+
+
+def test_a_heads_title_in_apposition_after_a_known_person():
+    doc = _doc("The vote paved the way for the ouster of Benjamin Netanyahu, the longest serving prime minister in "
+               "the nation's history.")
+    assert ("Benjamin Netanyahu", "leaderOf", "Israel") in _relations(doc)
+    doc = _doc("Benjamin Netanyahu, the prime minister of Chile, met Peru's president.")
+    assert ("Benjamin Netanyahu", "leaderOf", "Israel") not in _relations(doc)

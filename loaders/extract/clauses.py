@@ -835,6 +835,13 @@ _HEAD_BEFORE = re.compile(r"(?:^|[\s(\"“])(?P<t>(?:(?:former|late|then|ousted|
                           r"(?:president|prime minister|premier|chancellor|king|queen|emir|supreme leader))\s*$", re.I)
 
 
+# The same title in apposition after the name: 'P, the longest-serving prime minister in the nation's history'.
+# A title 'of' a body names the body's post (read by _roles), and 'a former' one may be anyone's.
+_HEAD_APPOSED = re.compile(r"^,\s+the\s+(?:[\w-]+\s+){0,3}?(?P<t>(?:(?:former|late|then|ousted|deposed|"
+                           r"interim|acting) )?(?:president|prime minister|premier|chancellor|king|queen|emir|"
+                           r"supreme leader))\b(?!\s+of\b)", re.I)
+
+
 def _known_holder(text, here, index, known) -> list[Fact]:
     """'President Hosni Mubarak', 'former president P': a known person (a gazetteer row with a state) with the
     title of a head of state or government, and no state or body named with the title, leads that state."""
@@ -850,7 +857,7 @@ def _known_holder(text, here, index, known) -> list[Fact]:
         words = person.text.split()
         lead = next((n for n in range(len(words) - 1, 0, -1) if _HEAD_BEFORE.search(" ".join(words[:n]))), 0)
         title = _HEAD_BEFORE.search(" ".join(words[:lead])) if lead else _HEAD_BEFORE.search(
-            text[max(0, person.start - 40):person.start])
+            text[max(0, person.start - 40):person.start]) or _HEAD_APPOSED.match(text[person.end:person.end + 80])
         before = here[k - 1] if k else None
         if title is None or before is not None and 0 <= person.start - before.end <= 40 and \
                 before.actor.type in ROLE_ORGS and not lead:
