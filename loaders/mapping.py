@@ -196,10 +196,15 @@ def claims_ntriples(doc: ClaimsDoc, ids: Ids) -> tuple[str, list[str]]:
     return graph_iri, list(dict.fromkeys(out))
 
 
-def nquads(graph_iri: str, triples: list[str]) -> str:
-    """Triples from claims_ntriples as N-Quads in one named graph."""
-    tail = f" <{graph_iri}> .\n"
-    return tail.join(triples) + tail if triples else ""
+def ntriples_text(triples: list[str]) -> str:
+    """Lines from claims_ntriples as an N-Triples document."""
+    return " .\n".join(triples) + " .\n" if triples else ""
+
+
+def nquads(graph_iri: str, ntriples: str) -> str:
+    """An N-Triples document from ntriples_text as N-Quads in one named graph. Its statements end in " .\n"
+    and nothing else does: a literal's line breaks are escaped."""
+    return ntriples.replace(" .\n", f" <{graph_iri}> .\n")
 
 
 def claims_to_graph(doc: ClaimsDoc, ids: Ids) -> tuple[URIRef, Graph]:
@@ -209,7 +214,7 @@ def claims_to_graph(doc: ClaimsDoc, ids: Ids) -> tuple[URIRef, Graph]:
     g.bind("gk", GK._NS)
     g.bind("schema", SCHEMA)
     g.bind("skos", SKOS)
-    g.parse(data="".join(f"{t} .\n" for t in triples), format="nt")
+    g.parse(data=ntriples_text(triples), format="nt")
     return URIRef(graph_iri), g
 
 

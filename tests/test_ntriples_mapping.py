@@ -16,7 +16,7 @@ from geokg.loaders.errors import LoadError
 from geokg.loaders.ids import Ids, article_slug
 from geokg.loaders.mapping import (
     ACTOR_CLASS, EVENT_CLASS, ORG, PROV, SCHEMA, WD, _Keys, _class, _event_label, claims_ntriples, claims_to_graph,
-    dbpedia_iri, nquads, source_iri,
+    dbpedia_iri, nquads, ntriples_text, source_iri,
 )
 from geokg.loaders.registry import format_for
 from geokg.ontology import GK
@@ -147,12 +147,12 @@ def same_graphs(doc, ids):
     graph_iri, triples = claims_ntriples(doc, ids)
     old_iri, old = rdflib_mapping(doc, ids)
     assert graph_iri == str(old_iri)
-    new = Graph().parse(data="".join(f"{t} .\n" for t in triples), format="nt")
+    new = Graph().parse(data=ntriples_text(triples), format="nt")
     assert len(triples) == len(new) == len(old)
     assert isomorphic(new, old)
     assert isomorphic(claims_to_graph(doc, ids)[1], old)
     oracle = "".join(f"{line[:-2]} <{graph_iri}> .\n" for line in old.serialize(format="nt").split("\n") if line)
-    assert store_quads(nquads(graph_iri, triples)) == store_quads(oracle)
+    assert store_quads(nquads(graph_iri, ntriples_text(triples))) == store_quads(oracle)
 
 
 @pytest.mark.parametrize("path", [SEED, *sorted(FIXTURES.glob("*.yaml"))], ids=lambda p: p.name)
