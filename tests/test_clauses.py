@@ -318,3 +318,9 @@ def test_each_kind_of_event_is_read_off_the_parse(text, event_type):
 def test_appointing_an_envoy_is_no_election():
     assert events("Peru appointed Ana Ruiz as ambassador to Chile.") == set()
     assert events("The Andean Community elected Ana Ruiz.") == {("Election", frozenset({"Andean Community", "Ana Ruiz"}))}
+
+
+def test_a_relative_clause_on_a_predicate_noun_is_about_the_subject_of_the_copula():
+    text = ("Juan Perez spoke on Monday. Perez is a former television presenter and news anchor who now leads the "
+            "Vida Nueva party, a centrist group.")
+    assert ("Juan Perez", "leaderOf", "Vida Nueva", None) in relations(text)

@@ -252,7 +252,7 @@ def _subjects(verb, index) -> list:
         for child in token.children:
             if child.dep_ == "nsubj":
                 if child.lower_ in RELATIVE and token.dep_ == "relcl":
-                    return _phrase(token.head, index)
+                    return _phrase(token.head, index) or _predicated(token.head, index)
                 return _phrase(child, index)
             if child.dep_ == "agent":
                 return [a for p in child.children if p.dep_ == "pobj" for a in _phrase(p, index)]
@@ -269,6 +269,16 @@ def _subjects(verb, index) -> list:
         else:
             break
     return []
+
+
+def _predicated(noun, index) -> list:
+    """Who a predicate noun is said of: 'P is a former presenter (and anchor) who leads X' - the relative
+    clause is about P."""
+    while noun.dep_ == "conj" and noun.head is not noun:
+        noun = noun.head
+    if noun.dep_ != "attr" or noun.head.lemma_.lower() not in COPULAS:
+        return []
+    return [a for c in noun.head.children if c.dep_ == "nsubj" for a in _phrase(c, index)]
 
 
 def _objects(verb, index, preps=OBJECT_PREPS) -> list:
