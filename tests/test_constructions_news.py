@@ -178,3 +178,11 @@ def test_a_heads_title_in_apposition_after_a_known_person():
     assert ("Benjamin Netanyahu", "leaderOf", "Israel") in _relations(doc)
     doc = _doc("Benjamin Netanyahu, the prime minister of Chile, met Peru's president.")
     assert ("Benjamin Netanyahu", "leaderOf", "Israel") not in _relations(doc)
+
+
+def test_a_ministers_title_before_a_known_person_is_a_post_in_their_state():
+    doc = _doc("Foreign Minister Sergey Lavrov met Xi Jinping in Beijing.")
+    assert {(r["subject"], r["predicate"], r["object"], r["role"]) for r in doc["relations"]} >= {
+        ("Sergey Lavrov", "memberOf", "Russia", "foreign minister")}
+    assert not [r for r in _doc("UN envoy Sergey Lavrov met Xi Jinping.")["relations"]
+                if r["object"] == "Russia"]

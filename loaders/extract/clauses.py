@@ -839,10 +839,13 @@ def _titled(text, start, end, index, known) -> list[Fact]:
     return out
 
 
-# A head of state's or government's title right before a name ('President P', 'former prime minister P'):
+# A head of state's or government's title, or a minister's, right before a name ('President P', 'former prime minister P'):
 # without a state named beside it, the post is in the state the gazetteer knows the person for.
+# A minister's or envoy's title holds a post in the same state ('Foreign Minister P': memberOf).
 _HEAD_BEFORE = re.compile(r"(?:^|[\s(\"“])(?P<t>(?:(?:former|late|then|ousted|deposed|interim|acting) )?"
-                          r"(?:president|prime minister|premier|chancellor|king|queen|emir|supreme leader))\s*$", re.I)
+                          r"(?:president|prime minister|premier|chancellor|king|queen|emir|supreme leader|"
+                          r"(?:(?:foreign|defen[cs]e|interior|finance|economy|trade|justice|energy|deputy) )?minister|"
+                          r"ambassador|secretary of state))\s*$", re.I)
 
 
 # The same title in apposition after the name: 'P, the longest-serving prime minister in the nation's history'.
