@@ -22,6 +22,7 @@ from yaml.scanner import Scanner
 
 from geokg.loaders.dates import NotADate, iso_literal, published_literal
 from geokg.loaders.errors import LoadError, Problem
+from geokg.loaders.ids import slug
 from geokg.loaders.mapping import dbpedia_iri, iri_problem, source_iri
 from geokg.loaders.model import (
     ACTOR_TYPES, ANONYMOUS, EVENT_TYPES, PREDICATES, QUOTE_LIMIT, Actor, Claim, ClaimsDoc, Event, Provenance,
@@ -483,6 +484,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.actors: dict[str, Actor] = {}
         self.index: dict[str, str] = {}
+        self.slugs: dict[str, str] = {}
 
     def problem(self, record, item, field, message):
         line = getattr(record, "lines", {}).get(field) or getattr(record, "line", None)
@@ -568,6 +570,14 @@ class _Checker:
             if name in self.actors:
                 self.problem(record, item, "name", f"actor {shown(name)} is declared twice")
                 continue
+            # An actor's IRI is minted from its name's slug: two names with one slug would be one node with
+            # two names, which the shapes refuse.
+            same = self.slugs.get(slug(name))
+            if same is not None:
+                self.problem(record, item, "name", f"actor {shown(name)} gets the same identifier as actor "
+                             f"{shown(same)} ({slug(name)}); name it once and list the other form in its aliases")
+                continue
+            self.slugs[slug(name)] = name
             self.actors[name] = Actor(name, kind, aliases, wikidata, dbpedia, description)
             for form in [name, *aliases]:
                 self.index.setdefault(_norm(form), name)
@@ -582,12 +592,14 @@ class _Checker:
             return None
         if place_ok:
             # A location slot names a place: "Damascus" the city, not Syria that it may stand for elsewhere.
-            found = next((n for n in self.actors if _norm(n) == _norm(name)), None)
+            # A name that makes an actor's identifier is that actor: it would be its node anyway.
+            found = next((n for n in self.actors if _norm(n) == _norm(name)), None) or self.slugs.get(slug(name))
             if found:
                 return found
             place = name.strip()
             self.actors[place] = Actor(place, "Place", implicit=True)
             self.index.setdefault(_norm(place), place)
+            self.slugs[slug(place)] = place
             return place
         found = self.index.get(_norm(name))
         if found:

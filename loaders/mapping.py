@@ -49,11 +49,18 @@ class _Keys:
 
     def __init__(self):
         self.seen = Counter()
+        self.issued = set()
 
     def __call__(self, *parts) -> str:
         key = "-".join(slug(str(p)) for p in parts if p)
         self.seen[key] += 1
-        return key if self.seen[key] == 1 else f"{key}-{self.seen[key]}"
+        candidate = key if self.seen[key] == 1 else f"{key}-{self.seen[key]}"
+        # A second 'B' made 'a-memberof-b-2': a later object named 'B 2' counts on instead of sharing its node.
+        while candidate in self.issued:
+            self.seen[key] += 1
+            candidate = f"{key}-{self.seen[key]}"
+        self.issued.add(candidate)
+        return candidate
 
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

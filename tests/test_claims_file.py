@@ -478,3 +478,19 @@ def test_both_parsers_read_the_seed_alike_with_the_same_lines(monkeypatch):
     monkeypatch.setattr(claims, "_Loader", claims._LOADERS["python"])
     pure = read_claims(data, "seed.yaml")
     assert fast == pure and list(mappings(fast)) == list(mappings(pure))
+
+
+# --- Names that mint one identifier (found by tests/test_shapes_proof.py) ---------------------------------
+
+
+def test_two_actors_whose_names_make_one_identifier_are_a_problem():
+    text = replace("- {name: Rudolf, type: Person}", "- {name: Rudolf, type: Person}\n- {name: rudolf, type: Person}")
+    problem, = problems_of(text)
+    assert (problem.line, problem.item, problem.field) == (line_of(text, "name: rudolf"), "actors[3]", "name")
+    assert "same identifier as actor 'Rudolf'" in problem.message
+
+
+def test_a_place_named_like_a_declared_actor_is_that_actor():
+    text = replace("- {name: Rudolf, type: Person}", "- {name: Rudolf, type: Person}\n- {name: Zénda, type: Place}")
+    doc = check(text)
+    assert doc.events[0].place == "Zénda" and "Zenda" not in doc.actors

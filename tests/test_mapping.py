@@ -169,3 +169,14 @@ def test_dbpedia_names_are_page_titles():
     _, g = mapped(text)
     assert (URIRef("http://x.test/id/actor/ruritania"), URIRef("http://www.w3.org/2002/07/owl#sameAs"),
             URIRef("http://dbpedia.org/resource/Kingdom_of_Ruritania")) in g
+
+
+def test_a_fact_key_taken_by_a_numbered_twin_is_not_shared():
+    text = ONE_RELATION.replace("- {name: Grand Pact, type: Alliance}",
+                                "- {name: Grand Pact, type: Alliance}\n- {name: Grand Pact 2, type: Alliance}")
+    twice = text.split("relations:\n")[1]
+    text = text + twice + twice.replace("object: Grand Pact,", "object: Grand Pact 2,")
+    _, g = mapped(text)
+    statements = set(g.subjects(GK.relation, GK.memberOf))
+    assert len(statements) == 3
+    assert all(len(set(g.objects(s, GK.object))) == 1 for s in statements)
