@@ -124,3 +124,13 @@ def test_a_state_noun_that_is_also_a_sector_word_still_names_the_state():
     # 'government' is a state noun; 'today' after it is no agent of a 'government' sector.
     doc = _doc("The Norwegian government today said the talks had failed.")
     assert [c["claimant"] for c in doc["claims"]] == ["Norway"]
+
+
+def test_a_demonym_before_a_states_weapons_names_the_state():
+    doc = _doc("Peruvian helicopters and tanks shelled positions of the Chilean security forces near the border.")
+    assert ("MilitaryAction", frozenset({"Peru", "Chile"})) in _events(doc)
+
+
+def test_shelling_the_positions_of_a_party_hits_it_and_visiting_its_bases_does_not():
+    assert ("MilitaryAction", frozenset({"Peru", "Chile"})) in _events(_doc("Peru shelled the positions of Chile."))
+    assert not _doc("Peru visited the bases of Chile.")["relations"]

@@ -37,6 +37,9 @@ EVIDENCE_ROLES = ("name", "nominal", "affiliation", "demonym")
 ROLE_ORGS = ("State", "Organization", "ArmedGroup", "PoliticalParty", "Alliance")
 # The target of a use of force: 'fired rockets at X', 'air strikes on X'.
 TARGET_PREPS = {"at", "towards", "toward", "on", "into"}
+# Places of a force that an attack on them hits: 'shelled positions of X'.
+TARGET_NOUNS = {"position", "camp", "base", "post", "target", "headquarters", "stronghold", "outpost",
+                "installation", "facility", "barracks", "convoy", "unit"}
 # Acts of leaving whose 'from' object is the party left: 'withdrew its ambassador from X'.
 LEAVING = {"Withdrawal", "DiplomaticRecall"}
 RELATIVE = {"who", "which", "that"}
@@ -287,6 +290,9 @@ def _objects(verb, index, preps=OBJECT_PREPS) -> list:
         if child.dep_ in ("dobj", "nsubjpass"):
             # 'severed relations with X', 'held talks with X': the object noun carries the party.
             out += _phrase(child, index) + _prep_objects(child, index, preps)
+            if TARGET_PREPS <= preps and child.lemma_.lower() in TARGET_NOUNS:
+                # 'shelled positions of X', 'struck the bases of X': the force hits X.
+                out += _prep_objects(child, index, {"of"})
     return list(dict.fromkeys(out + _prep_objects(verb, index, preps)))
 
 

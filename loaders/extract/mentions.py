@@ -37,7 +37,7 @@ MEDIA_BEFORE = re.compile(r"(?:told|according to|told the|reported by|quoted by|
 MEDIA_AFTER = re.compile(r"^\s*(?:reported|said in a report|news agency|television|tv)\b", re.I)
 STATE_NOUNS = frozenset("regime government authorities officials leadership administration forces army military "
                         "troops delegation ministry side state diplomats envoys negotiators agents soldiers warships "
-                        "warplanes jets navy police guards".split())
+                        "warplanes jets navy police guards tanks aircraft helicopters gunboats artillery".split())
 # The sector of a state organ, between its demonym and the organ's noun: "Israeli intelligence officials".
 SECTOR_WORD = r"(?:(?:intelligence|security|defen[cs]e|foreign|military|government|border|naval|air|armed|special) )?"
 OPPOSITION_NOUNS = frozenset("opposition rebels insurgents".split())
