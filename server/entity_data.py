@@ -436,12 +436,16 @@ SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {
   GRAPH <https://w3id.org/geokg/ontology> { ?class rdfs:subClassOf* ?kind }
 } GROUP BY ?kind""").rows()
     by_kind = {str(r["kind"]).split("#")[-1]: int(r["n"]) for r in counts}
-    actors = store.query(PREFIXES + """
-SELECT ?actor (SAMPLE(?name) AS ?label) (SAMPLE(?type) AS ?kind) (COUNT(DISTINCT ?fact) AS ?facts) WHERE {
-  ?actor skos:prefLabel ?name ; a ?class .
-  GRAPH <https://w3id.org/geokg/ontology> { ?class rdfs:subClassOf* gk:Actor ; rdfs:label ?type }
-  OPTIONAL { ?fact gk:subject|gk:object|gk:participant|gk:place|gk:claimant|gk:channel|gk:about ?actor }
-} GROUP BY ?actor ORDER BY DESC(?facts) ?label""").rows()
+    # Each actor's names and facts once each (LATERAL, from the bound actor): joined plainly, every
+    # copy of a name (one per article naming the actor) was paired with every fact (1M quads: 3.5 s
+    # -> 0.6 s).
+    actors = store.query(PREFIXES + f"""
+SELECT ?actor (SAMPLE(?name) AS ?label) (SAMPLE(?type) AS ?kind) (COUNT(DISTINCT ?fact) AS ?facts) WHERE {{
+  GRAPH <https://w3id.org/geokg/ontology> {{ ?class rdfs:subClassOf* gk:Actor ; rdfs:label ?type }}
+  ?actor a ?class .
+  LATERAL {{ SELECT DISTINCT ?actor ?name WHERE {{ ?actor skos:prefLabel ?name }} }}
+  LATERAL {{ OPTIONAL {{ SELECT DISTINCT ?actor ?fact WHERE {{ ?fact {LINKS} ?actor }} }} }}
+}} GROUP BY ?actor ORDER BY DESC(?facts) ?label""").rows()
     articles = store.query(PREFIXES + """
 SELECT ?article (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?published) WHERE {
   ?article a gk:Article ; rdfs:label ?l . OPTIONAL { ?article schema:datePublished ?d }
@@ -532,9 +536,12 @@ def membership_rows(store, uri: str, label_of: dict, href) -> list[dict]:
     return sorted(members.values(), key=lambda row: (row["start"] or "", row["label"]))
 
 
+# Each event once, then its label and dates looked up from it (LATERAL): joined per participant,
+# and with the dates planned as a read of every date in the store, it took 2.7 s at 1M quads (1.5 now).
 EVENTS_IN_ORDER = PREFIXES + """
 SELECT ?ev (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date) (SAMPLE(?t) AS ?time) WHERE {
-  ?ev gk:participant ?p ; rdfs:label ?l . OPTIONAL { ?ev gk:date ?d } OPTIONAL { ?ev gk:timeText ?t }
+  { SELECT DISTINCT ?ev WHERE { ?ev gk:participant ?p } }
+  LATERAL { ?ev rdfs:label ?l OPTIONAL { ?ev gk:date ?d } OPTIONAL { ?ev gk:timeText ?t } }
 } GROUP BY ?ev ORDER BY (!BOUND(?date)) STR(?date) LIMIT 100"""
 
 
