@@ -348,3 +348,9 @@ def test_a_trailing_reporter_may_name_its_medium_and_a_body_named_earlier_in_the
     found = claims("Peru's foreign ministry summoned Chile's ambassador, the ministry said in a statement.")
     assert found == [("Peru's foreign ministry", "statement", "Peru's foreign ministry summoned Chile's ambassador",
                       False)]
+
+
+def test_terming_a_thing_as_something_when_the_parser_hangs_as_on_the_things_participle():
+    found = claims("Peru's foreign ministry has termed the allegations levelled by Chile as absurd and motivated.")
+    assert [c[0] for c in found] == ["Peru's foreign ministry"]
+    assert "absurd and motivated" in found[0][2]

@@ -853,6 +853,10 @@ def _predicative(verb):
         return obj if any(c.dep_ == "prep" and c.lower_ == "for" for c in verb.children) else None
     named = next((c for c in verb.children if c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as"), None) \
         or next((c for c in obj.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+    if named is None and lemma in ("describe", "term", "brand", "label", "dismiss"):
+        # "termed the allegations levelled by X as absurd": the parser may hang 'as' on a participle of the
+        # object's; only 'call' needs its own 'as' ('called the talks as planned' is no naming).
+        named = next((t for t in obj.subtree if t.dep_ == "prep" and t.lower_ == "as" and t.i > obj.i), None)
     return obj if named is not None else None
 
 
