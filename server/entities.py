@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import json
+import threading
 
 from flask import Blueprint, Response, request
 from markupsafe import Markup
@@ -25,16 +26,30 @@ ENTITY_TYPES = {**conneg.GRAPH_TYPES, "application/json": "json"}
 TWINS = {"html": "", "json": ".json", "turtle": ".ttl", "jsonld": ".jsonld", "ntriples": ".nt", "rdfxml": ".rdf"}
 
 
+# The home page reads every actor's facts and every event, which grows with the store (seconds at
+# 10M quads), so its data is kept for as long as the dataset version stays the same.
+_HOME = {}
+_HOME_LOCK = threading.Lock()
+
+
 @bp.get("/")
 @bp.get("/index.json", defaults={"as_json": True})
 def home(as_json=False):
     g = geokg()
     fmt = "json" if as_json else negotiated({"application/json": "json"}, "html")
-    data = home_data(g.store)
-    data["queries"] = [{"name": q.name, "title": q.title} for q in named.catalogue().values()]
-    data["store"] = g.store.describe()
-    if fmt == "html":
-        _story(g, data)
+    key = (id(g.store), getattr(g.store, "version", None), fmt)
+    with _HOME_LOCK:
+        data = _HOME.get(key) if key[1] is not None else None
+    if data is None:
+        data = home_data(g.store)
+        data["queries"] = [{"name": q.name, "title": q.title} for q in named.catalogue().values()]
+        data["store"] = g.store.describe()
+        if fmt == "html":
+            _story(g, data)
+        with _HOME_LOCK:
+            for old in [k for k in _HOME if k[0] == key[0] and k[1] != key[1]]:
+                del _HOME[old]
+            _HOME[key] = data
     return respond(fmt, data, "home.html", {"json": "/index.json"})
 
 

@@ -171,3 +171,19 @@ def test_a_hub_page_never_reads_all_its_facts(hub_store):
     # The short claims list is read whole, as every list was.
     assert _about(CLAIMS, hub) in spy.sent
     assert sum(f" LIMIT {LIST_PAGE} OFFSET 0 " in q for q in spy.sent) == 2
+
+
+def test_the_home_page_is_read_once_per_dataset_version(store):
+    spy = Spy(store)
+    app = create_app({"GEOKG_STORE_OBJECT": spy, "GEOKG_BASE": BASE, "TESTING": True,
+                      "GEOKG_WRITE_TOKEN": TOKEN})
+    client = app.test_client()
+    first = client.get("/index.json").get_json()
+    asked = len(spy.sent)
+    assert client.get("/index.json").get_json() == first and len(spy.sent) == asked
+    update = f'INSERT DATA {{ GRAPH <{BASE}/graph/x> {{ <{BASE}/id/actor/newcomer> a <{GK}State> ; ' \
+             f'<http://www.w3.org/2004/02/skos/core#prefLabel> "Newcomer" }} }}'
+    assert client.post("/sparql", data={"update": update},
+                       headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 204
+    after = client.get("/index.json").get_json()
+    assert len(spy.sent) > asked and "Newcomer" in {a["label"] for a in after["actors"]}
