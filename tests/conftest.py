@@ -8,6 +8,8 @@ import time
 import urllib.request
 
 import pytest
+from hypothesis import settings
+
 
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
@@ -15,6 +17,12 @@ from geokg.loaders.store import open_store
 from geokg.server.app import create_app, sample_claims
 
 BASE = "https://geokg.example.org"
+
+# The property tests draw the same examples on every run, so that CI passes or fails for the code alone;
+# `pytest --hypothesis-profile=explore` draws new ones, to look for inputs nobody has tried yet.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False, max_examples=1000)
+settings.load_profile("repeatable")
 
 
 @pytest.fixture
