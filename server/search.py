@@ -7,13 +7,18 @@ from geokg.server.app import geokg
 from geokg.server.render import negotiated, respond, url_with
 
 bp = Blueprint("search", __name__)
+# The matching names first, each once, then each match's own name looked up from it (LATERAL): the
+# union of the graphs holds a name once per article that states it, and joined plainly, every copy
+# met every other, in a plan that read them all whatever the search (10M quads: 125-175 s, now 0.08).
 SEARCH = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX gk: <https://w3id.org/geokg/ontology#>
 SELECT ?q ?item (SAMPLE(?name) AS ?label) (SAMPLE(?typeLabel) AS ?type) (MIN(?rank) AS ?score) WHERE {
-  { ?item skos:prefLabel ?text BIND(0 AS ?bonus) } UNION { ?item skos:altLabel ?text BIND(1 AS ?bonus) }
-  FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?q))))
-  ?item skos:prefLabel ?name .
+  { SELECT DISTINCT ?q ?item ?text ?bonus WHERE {
+    { ?item skos:prefLabel ?text BIND(0 AS ?bonus) } UNION { ?item skos:altLabel ?text BIND(1 AS ?bonus) }
+    FILTER(CONTAINS(LCASE(STR(?text)), LCASE(STR(?q))))
+  } }
+  LATERAL { SELECT DISTINCT ?item ?name WHERE { ?item skos:prefLabel ?name } }
   OPTIONAL { ?item a ?class . GRAPH <https://w3id.org/geokg/ontology> { ?class rdfs:label ?typeLabel } }
   BIND(IF(LCASE(STR(?text)) = LCASE(STR(?q)), 0, IF(STRSTARTS(LCASE(STR(?text)), LCASE(STR(?q))), 1, 2))
        * 2 + ?bonus AS ?rank)
