@@ -69,10 +69,14 @@ def url_with(path: str, **params) -> str:
     return f"{path}?{query}" if query else path
 
 
-def link_header(alternates: dict[str, str]) -> str:
-    """An HTTP Link header advertising each alternate representation with its media type."""
+# A page's JSON twin is the page's own data (jsonify), not a SPARQL result set.
+PAGE_TYPES = {**conneg.MEDIA_TYPES, "json": "application/json"}
+
+
+def link_header(alternates: dict[str, str], types: dict[str, str] = conneg.MEDIA_TYPES) -> str:
+    """An HTTP Link header advertising each alternate representation with the media type it is served as."""
     return ", ".join(
-        f'<{_uri_reference(url)}>; rel="alternate"; type="{conneg.MEDIA_TYPES[fmt].split(";")[0]}"'
+        f'<{_uri_reference(url)}>; rel="alternate"; type="{types[fmt].split(";")[0]}"'
         for fmt, url in alternates.items()
     )
 
@@ -94,7 +98,7 @@ def respond(fmt: str, data: dict, template: str, alternates: dict[str, str], gra
     else:
         body = graph().serialize(fmt)
         response = Response(body, status, content_type=conneg.MEDIA_TYPES[fmt])
-    response.headers["Link"] = link_header(alternates)
+    response.headers["Link"] = link_header(alternates, PAGE_TYPES)
     response.vary.add("Accept")
     return response
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -46,6 +47,16 @@ def test_every_kind_of_entity_has_a_page_and_advertised_twins(client, path):
         assert twin.status_code == 200 and twin.mimetype == media
         graph = Graph().parse(data=twin.get_data(as_text=True), format="json-ld" if suffix == ".jsonld" else "turtle")
         assert (URIRef("https://geokg.example.org" + path), None, None) in graph
+
+
+@pytest.mark.parametrize("path", ["/id/actor/hamas", "/id/article/000-iran-hamas-syria-axis", "/queries/actor-events?actor=Hamas"])
+def test_every_advertised_twin_is_served_with_the_type_its_link_names(client, path):
+    links = client.get(path, headers=BROWSER).headers["Link"]
+    advertised = re.findall(r'<([^>]+)>; rel="alternate"; type="([^"]+)"', links)
+    assert advertised
+    for url, media in advertised:
+        twin = client.get(url)
+        assert twin.status_code == 200 and twin.mimetype == media, url
 
 
 def test_actor_page_shows_label_type_aliases_facts_time_sentence_and_incoming(client):
