@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="serve the shipped seed article from a temporary store")
     serve.add_argument("--timeout", type=float, help="seconds a query may run before it is stopped "
                                                      "(default: $GEOKG_TIMEOUT or 30)")
-    serve.add_argument("--workers", type=int, help="query worker processes (default: $GEOKG_WORKERS or 1)")
+    serve.add_argument("--workers", type=int, help="query worker processes (default: $GEOKG_WORKERS or 2)")
     serve.set_defaults(run=cmd_serve)
 
     query = commands.add_parser("query", parents=[common], help="run a named query, a .rq file or SPARQL text")
