@@ -182,7 +182,10 @@ class WorkerPool:
         self.context = _context()
         self.lock = threading.Lock()
         self.write_lock = threading.Lock()
-        self.idle: queue.Queue = queue.Queue()
+        # Last in, first out: requests one after another go to the reader that answered the last one,
+        # whose engine caches are warm (the endpoint benchmark's lookups: 0.1-0.17 ms less each than
+        # taking the readers in turn). Under load every reader is busy and the order does not matter.
+        self.idle: queue.Queue = queue.LifoQueue()
         self.readers: set[_Process] = set()
         self.starting = 0
         self.killed = self.crashed = self.memory_killed = 0
