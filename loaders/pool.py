@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import multiprocessing
 import os
+import pickle
 import queue
 import select
 import shutil
@@ -122,10 +123,12 @@ class _Process:
     def call(self, message, deadline: float):
         """Send one request and wait for its answer; None past the deadline, _Died if the process went."""
         try:
-            self.connection.send(message)
+            # Plain pickle, not Connection.send's: that builds a ForkingPickler (a copy of the reducer
+            # table) for every message, and these hold only plain data.
+            self.connection.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
             if not self.answers.poll(deadline * 1000):
                 return None
-            return self.connection.recv()
+            return pickle.loads(self.connection.recv_bytes())
         except (EOFError, OSError):
             raise _Died() from None
 

@@ -8,6 +8,7 @@ and a write never has to stop them.
 """
 
 import os
+import pickle
 import uuid
 
 import pyoxigraph as ox
@@ -23,11 +24,16 @@ def _error(exc) -> tuple:
     return ("error", error.status, error.title, error.message)
 
 
+def _send(connection, answer) -> None:
+    """One answer back, pickled plainly: Connection.send builds a ForkingPickler for each message."""
+    connection.send_bytes(pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
+
+
 def _requests(connection):
     """The requests the parent sends, until it says stop (None) or goes away."""
     while True:
         try:
-            request = connection.recv()
+            request = pickle.loads(connection.recv_bytes())
         except EOFError:
             return
         if request is None:
@@ -46,9 +52,9 @@ def reader_main(connection, sandbox: bool) -> None:
                 # The old handle goes first: two open snapshots would hold twice the caches.
                 store, opened = None, None
                 store, opened = ox.Store.read_only(request["snapshot"]), request["snapshot"]
-            connection.send(("ok",) + execute(store, request))
+            _send(connection, ("ok",) + execute(store, request))
         except (GeokgError, SyntaxError, RuntimeError, ValueError, OSError) as exc:
-            connection.send(_error(exc))
+            _send(connection, _error(exc))
 
 
 def snapshot(store: ox.Store, root: str) -> str:
