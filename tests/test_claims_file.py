@@ -455,31 +455,6 @@ def test_yaml_lone_surrogate_is_located(yaml_parser):
     assert problem.file == "bad.yaml" and problem.line == 2
 
 
-def test_both_parsers_read_the_seed_alike_with_the_same_lines(monkeypatch):
-    from pathlib import Path
-
-    from geokg.loaders import claims
-
-    if "libyaml" not in claims._LOADERS:
-        pytest.skip("PyYAML was built without libyaml")
-    assert claims._Loader is claims._LOADERS["libyaml"]
-    data = (Path(claims.__file__).parent / "samples" / "000-iran-hamas-syria-axis.yaml").read_bytes()
-
-    def mappings(value):
-        if isinstance(value, dict):
-            yield value.line, value.lines
-            for v in value.values():
-                yield from mappings(v)
-        elif isinstance(value, list):
-            for v in value:
-                yield from mappings(v)
-
-    fast = read_claims(data, "seed.yaml")
-    monkeypatch.setattr(claims, "_Loader", claims._LOADERS["python"])
-    pure = read_claims(data, "seed.yaml")
-    assert fast == pure and list(mappings(fast)) == list(mappings(pure))
-
-
 # --- Names that mint one identifier (found by tests/test_shapes_proof.py) ---------------------------------
 
 

@@ -80,6 +80,18 @@ def test_the_seed_file_reads_alike_through_the_event_reader():
     assert doc["actors"][0]["name"] == "Iran" and doc["actors"][0].line == data.splitlines().index("- name: Iran") + 1
 
 
+def test_both_loaders_read_the_seed_alike_with_the_same_lines(monkeypatch):
+    """libyaml's loader, which the reader uses, gives what the pure-Python one gives, lines included."""
+    from pathlib import Path
+
+    assert claims._Loader is claims._LOADERS["libyaml"]
+    data = (Path(claims.__file__).parent / "samples" / "000-iran-hamas-syria-axis.yaml").read_bytes()
+    fast = claims.read_claims(data, "seed.yaml")
+    monkeypatch.setattr(claims, "_Loader", claims._LOADERS["python"])
+    pure = claims.read_claims(data, "seed.yaml")
+    assert fast == pure and list(located(fast)) == list(located(pure))
+
+
 @pytest.mark.parametrize("text", [
     "a: &x 1\nb: *x\n",
     "a: !!str 12\n",
