@@ -95,16 +95,19 @@ def make_dataset(path: Path, triples: int, hubs: int = 0) -> int:
             add(node, f"{GK}sentence", f'"{sentence}"', graph)
             add(node, f"{GK}confidence", f'"0.{rng.randint(500, 999)}"^^<{XSD}decimal>', graph)
 
-        for k in range(12):
-            subject, obj = rng.choice(actors[:2000]), rng.choice(actors)
-            pred = rng.choice(PREDICATES)
-            st = f"{BASE}/id/relation/a{article}/{k}"
+        def statement(st, subject, pred, obj, sentence):
             add(st, RDF_TYPE, f"<{GK}{'Membership' if pred == 'memberOf' else 'RelationStatement'}>", graph)
             add(st, f"{GK}subject", f"<{subject}>", graph)
             add(st, f"{GK}relation", f"<{GK}{pred}>", graph)
             add(st, f"{GK}object", f"<{obj}>", graph)
-            provenance(st, f"Sentence {k} of article {article} says {pred}.")
+            provenance(st, sentence)
             add(subject, f"{GK}{pred}", f"<{obj}>", graph)
+
+        for k in range(12):
+            subject, obj = rng.choice(actors[:2000]), rng.choice(actors)
+            pred = rng.choice(PREDICATES)
+            statement(f"{BASE}/id/relation/a{article}/{k}", subject, pred, obj,
+                      f"Sentence {k} of article {article} says {pred}.")
         for k in range(5):
             ev = f"{BASE}/id/event/a{article}/{k}"
             kind = rng.choice(EVENTS)
@@ -130,12 +133,7 @@ def make_dataset(path: Path, triples: int, hubs: int = 0) -> int:
             hub = hub_actors[article % len(hub_actors)]
             st, ev, obj = f"{BASE}/id/relation/a{article}/hub", f"{BASE}/id/event/a{article}/hub", actors[article % 2000]
             pred = PREDICATES[article % len(PREDICATES)]
-            add(st, RDF_TYPE, f"<{GK}{'Membership' if pred == 'memberOf' else 'RelationStatement'}>", graph)
-            add(st, f"{GK}subject", f"<{hub}>", graph)
-            add(st, f"{GK}relation", f"<{GK}{pred}>", graph)
-            add(st, f"{GK}object", f"<{obj}>", graph)
-            provenance(st, f"Sentence 21 of article {article} says {pred}.")
-            add(hub, f"{GK}{pred}", f"<{obj}>", graph)
+            statement(st, hub, pred, obj, f"Sentence 21 of article {article} says {pred}.")
             add(ev, RDF_TYPE, f"<{GK}Meeting>", graph)
             add(ev, RDFS_LABEL, f'"Meeting of article {article}"', graph)
             add(ev, f"{GK}participant", f"<{hub}>", graph)
