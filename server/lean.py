@@ -22,6 +22,7 @@ from geokg.server import conneg
 from geokg.server.app import SECURITY_HEADERS
 
 PATH = "/sparql"
+# The Flask view (server/sparql.py) reads forms, format names and field counts with these same three.
 FORM = "application/x-www-form-urlencoded"
 FORMAT_PARAMS = ("format", "output", "results")
 # The engine writes these itself; HTML and graph formats need Flask (templates, rdflib).
@@ -72,7 +73,7 @@ class LeanSparql:
 
     def _query_string(self, environ) -> list | None:
         raw = environ.get("QUERY_STRING", "")
-        if len(raw) > self.most_bytes or _fields(raw) > self.most_fields:
+        if len(raw) > self.most_bytes or count_fields(raw) > self.most_fields:
             return None
         return _pairs(raw.encode("latin-1"))
 
@@ -96,7 +97,7 @@ class LeanSparql:
         body = environ["wsgi.input"].read(length)
         # Whatever happens next, Flask may be the one to read the body: give it back.
         environ["wsgi.input"] = io.BytesIO(body)
-        if len(body) != length or _fields(body) > self.most_fields:
+        if len(body) != length or count_fields(body) > self.most_fields:
             return None
         form = _pairs(body)
         if form is None or not _one_query(form):
@@ -162,8 +163,8 @@ def _accepted(accept: str | None, kind: str) -> str | None:
     return conneg.choose(accept, conneg.RESULT_TYPES, conneg.DEFAULT[kind], ("html",))
 
 
-def _fields(encoded) -> int:
-    """How many fields a urlencoded string holds at most, counted without parsing it (as the Flask view does)."""
+def count_fields(encoded) -> int:
+    """How many fields a urlencoded string (or bytes) holds at most, counted without parsing it."""
     return encoded.count("&" if isinstance(encoded, str) else b"&") + 1 if encoded else 0
 
 

@@ -13,16 +13,14 @@ from geokg.loaders.querytext import with_using
 from geokg.server import conneg
 from geokg.server.app import geokg
 from geokg.server.descriptions import service_description, serialize
-from geokg.server.lean import ERROR_KEY
+from geokg.server.lean import ERROR_KEY, FORM, FORMAT_PARAMS, count_fields
 from geokg.server.render import accepted
 
 bp = Blueprint("sparql", __name__)
-FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 DESCRIPTION_TYPES = {**conneg.GRAPH_TYPES}
-FORMAT_PARAMS = ("format", "output", "results")
 QUERY_FORMS = {"bindings": "SELECT", "boolean": "ASK", "graph": "CONSTRUCT or DESCRIBE"}
 
 
@@ -36,8 +34,8 @@ def limit_request(setting: str) -> None:
     if len(query_string) > most_bytes:
         raise GeokgError(f"the URL's query string is {len(query_string)} bytes; at most {most_bytes} are accepted "
                          "(GEOKG_MAX_QUERY_BYTES): POST a long query instead", 414, "URI too long")
-    if _fields(query_string) > most_fields:
-        raise GeokgError(f"the URL has {_fields(query_string)} parameters; at most {most_fields} are accepted "
+    if count_fields(query_string) > most_fields:
+        raise GeokgError(f"the URL has {count_fields(query_string)} parameters; at most {most_fields} are accepted "
                          "(GEOKG_MAX_FORM_FIELDS)", 414, "URI too long")
     limit = config[setting]
     request.max_content_length = limit
@@ -45,11 +43,6 @@ def limit_request(setting: str) -> None:
     request.max_form_parts = most_fields
     if request.content_length is not None and request.content_length > limit:
         raise _too_large(setting, request.content_length)
-
-
-def _fields(encoded: bytes) -> int:
-    """How many fields a urlencoded string holds at most, counted without parsing it."""
-    return encoded.count(b"&") + 1 if encoded else 0
 
 
 def _too_large(setting: str, size: int | None = None) -> GeokgError:
@@ -84,7 +77,7 @@ def _params() -> dict:
     if request.mimetype == FORM:
         # Werkzeug bounds a urlencoded form's bytes but not its fields: three million of them in 30 MB
         # cost 10 s of parsing. The body read here is the one the form is then parsed from.
-        fields = _fields(read_body("GEOKG_MAX_QUERY_BYTES"))
+        fields = count_fields(read_body("GEOKG_MAX_QUERY_BYTES"))
         if fields > most:
             raise GeokgError(f"the form has {fields} fields; at most {most} are accepted (GEOKG_MAX_FORM_FIELDS)",
                              413, "Request too large")
