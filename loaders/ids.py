@@ -45,6 +45,12 @@ class Ids:
         """The named graph that holds one article's facts."""
         return URIRef(f"{self.base}/graph/{article}")
 
+    def dataset_graph(self, name: str) -> URIRef:
+        """A graph kept for the whole dataset rather than one article: ``actors`` (each resolved actor's
+        names, type and ids, stated once), ``links`` (links to external datasets) and ``decisions``
+        (people's link reviews). A slug never starts with ``_``, so it never names an article's graph."""
+        return URIRef(f"{self.base}/graph/_{name}")
+
     def fact(self, kind: str, article: str, key: str) -> URIRef:
         """A relation, event or claim node of one article."""
         return URIRef(f"{self.base}/id/{kind}/{article}/{key}")
