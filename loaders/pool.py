@@ -12,7 +12,6 @@ is answered 503 at once rather than waiting out somebody else's runaway query.
 
 import contextlib
 import fcntl
-import multiprocessing
 import os
 import pickle
 import queue
@@ -25,6 +24,7 @@ import uuid
 from pathlib import Path
 
 from geokg.loaders.errors import GeokgError, StoreError
+from geokg.loaders.forks import ForkServer
 from geokg.loaders.answers import Result
 from geokg.loaders.querytext import refuse_fetching_update, refuse_service
 from geokg.loaders.store import install_ontology
@@ -57,30 +57,21 @@ class _Died(Exception):
     """The process at the other end of the pipe is gone."""
 
 
-def _context():
-    # Forked from a server process that has imported the engine but opened nothing: a replacement
-    # worker is ready in milliseconds, and no RocksDB handle is ever inherited across a fork.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["geokg.loaders.workers"])
-    return context
+def _forks() -> ForkServer:
+    # Forked from a process that has imported the engine but opened nothing: a replacement worker is
+    # ready in milliseconds, and no RocksDB handle is ever inherited across a fork.
+    return ForkServer(["geokg.loaders.workers"])
 
 
 class _Process:
     """One child process and the pipe to it."""
 
-    def __init__(self, context, target, args):
-        from geokg.loaders import workers
-
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=getattr(workers, target), args=(child, *args), daemon=True)
-        self.process.start()
-        child.close()
+    def __init__(self, forks: ForkServer, target: str, args: tuple):
+        self.process, self.connection = forks.start(f"geokg.loaders.workers:{target}", args)
         # Kept for the process's life: a poll object per wait, as Connection.poll makes, costs more
         # than the wait itself on a millisecond query.
         self.answers = select.poll()
         self.answers.register(self.connection.fileno(), select.POLLIN)
-        self.exits = select.poll()
-        self.exits.register(self.process.sentinel, select.POLLIN)
         self.hello: tuple = ()
         self.busy_since: float | None = None
         self.snapshot: str | None = None
@@ -134,10 +125,7 @@ class _Process:
 
     def alive(self) -> bool:
         """True while the process runs: one poll of its sentinel, no wait."""
-        try:
-            return not self.exits.poll(0)
-        except (OSError, ValueError):
-            return False
+        return self.process.is_alive()
 
     def rss(self) -> int:
         try:
@@ -151,6 +139,7 @@ class _Process:
         with contextlib.suppress(OSError):
             self.process.kill()
         self.process.join(5)
+        self.process.close()
         self.connection.close()
 
     def stop(self) -> None:
@@ -159,6 +148,9 @@ class _Process:
         self.process.join(5)
         if self.process.is_alive():
             self.kill()
+        else:
+            self.process.close()
+            self.connection.close()
 
     def death(self) -> str:
         code = self.process.exitcode
@@ -182,7 +174,7 @@ class WorkerPool:
         self.timeout, self.queue_seconds = timeout, queue_seconds
         self.memory = memory_mb * 1024 * 1024
         self.sandbox = sandbox
-        self.context = _context()
+        self.forks = _forks()
         self.lock = threading.Lock()
         self.write_lock = threading.Lock()
         # Last in, first out: requests one after another go to the reader that answered the last one,
@@ -218,7 +210,7 @@ class WorkerPool:
     # Readers
 
     def _spawn_reader(self) -> _Process:
-        return _Process(self.context, "reader_main", (self.sandbox,))
+        return _Process(self.forks, "reader_main", (self.sandbox,))
 
     def _admit(self, reader: _Process) -> None:
         with self.lock:
@@ -343,7 +335,7 @@ class WorkerPool:
 
     def _start_writer(self, snapshot: bool = True) -> str | None:
         self._unpark()
-        writer = _Process(self.context, "writer_main", (self.path, self.snapshots, self.sandbox, snapshot))
+        writer = _Process(self.forks, "writer_main", (self.path, self.snapshots, self.sandbox, snapshot))
         hello = writer.wait_ready()
         self.writer = writer
         return hello[2]
@@ -506,6 +498,7 @@ class WorkerPool:
         if self.writer is not None:
             self.writer.stop()
         self._unpark()
+        self.forks.close()
         shutil.rmtree(self.snapshots, ignore_errors=True)
 
 

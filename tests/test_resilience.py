@@ -124,7 +124,7 @@ def test_a_pool_that_cannot_start_workers_says_so_and_never_hangs(tmp_path):
     pool = app.extensions["geokg"].store.pool
     working = pool._spawn_reader
     # A worker that cannot open anything: the store process fails to start, as when the disk is gone.
-    pool._spawn_reader = lambda: _Process(pool.context, "writer_main", (str(tmp_path / "no" / "such"), "/nonexistent",
+    pool._spawn_reader = lambda: _Process(pool.forks, "writer_main", (str(tmp_path / "no" / "such"), "/nonexistent",
                                                                         True))
     client = app.test_client()
     try:
