@@ -13,6 +13,7 @@ from geokg.loaders.extract.mentions import MentionFinder
 from geokg.loaders.extract.patterns import abstract, facts_in
 from geokg.loaders.extract.text import read_article
 from geokg.loaders.extract.timex import Clock, parse_published
+from geokg.loaders.linking.offline import known_qid
 
 EVIDENCE_ROLES = ("name", "nominal", "affiliation")
 # The parser needs about 1 GB per 100,000 characters and ~1 s per 6,000 words: a longer text (no news
@@ -94,6 +95,16 @@ def _add_parsed_facts(article, by_sentence, docs, out, clock):
         for fact in found:
             if not out.has(fact, sentence):
                 out.add_fact(fact, sentence, clock.fact_time(sentence, here, fact))
+
+
+def _wikidata(actor, name: str) -> str | None:
+    """The actor's Wikidata id where it is known offline: by the gazetteer's name for it first, then by the
+    names the article gives it (never by a description such as "the kingdom")."""
+    for form in dict.fromkeys([actor.name, name, *actor.names]):
+        qid = known_qid(form, actor.type)
+        if qid:
+            return qid
+    return None
 
 
 _ENGLISH = frozenset("the of and to in a is that for on with as was by said it from at his has have are were".split())
@@ -231,6 +242,9 @@ class _Output:
         for actor in sorted(self.actors.values(), key=lambda a: a.first):
             aliases = [a for a in actor.aliases() if a != names[actor.key]]
             actors.append({"name": names[actor.key], "type": actor.type, "aliases": aliases})
+            qid = _wikidata(actor, names[actor.key])
+            if qid:
+                actors[-1]["wikidata"] = qid
         relations = []
         for item in self.relations.values():
             item = dict(item)

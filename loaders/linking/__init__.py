@@ -1,0 +1,1 @@
+"""Linking geokg actors to external datasets: offline ids first (offline.py)."""
