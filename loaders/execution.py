@@ -6,7 +6,9 @@ workers import this module and little else (rdflib only for a JSON-LD answer): w
 every worker holds. What the server makes of an answer is in ``answers``.
 """
 
+import gzip
 import json
+import os
 
 import pyoxigraph as ox
 
@@ -40,6 +42,21 @@ def _oxigraph_term(cell):
     return ox.Literal(cell[1], language=cell[3]) if cell[3] else ox.Literal(cell[1], datatype=ox.NamedNode(cell[2]))
 
 
+def write_dump(store, path: str, fmt: str) -> int:
+    """The whole dataset into a file (gzip-compressed when the name ends in .gz), streamed from the engine so
+    memory stays flat whatever the size; written beside the target and renamed, so a reader never sees half a
+    dump. Returns the file's size in bytes."""
+    partial = f"{path}.{os.getpid()}.partial"
+    try:
+        with (gzip.open(partial, "wb", compresslevel=6) if path.endswith(".gz") else open(partial, "wb")) as out:
+            store.dump(out, format=getattr(ox.RdfFormat, DATASET_FORMATS[fmt]))
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    return os.path.getsize(path)
+
+
 def execute(store, request):
     """Run one request inside a worker; returns (kind, variables, payload, truncated)."""
 
@@ -52,6 +69,8 @@ def execute(store, request):
         return "graphs", [], sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)), False
     if op == "dump":
         return "dump", [], store.dump(format=getattr(ox.RdfFormat, DATASET_FORMATS[request["format"]])), False
+    if op == "dump_file":
+        return "dumped", [], write_dump(store, request["path"], request["format"]), False
     native = _native_query(store, request)
     fmt, cap = request["fmt"], request["max_rows"]
     if fmt in _ROW_BYTES and isinstance(native, ox.QuerySolutions):

@@ -565,6 +565,9 @@ class PooledStore:
     def dump(self, fmt: str) -> bytes:
         return self.pool.request({"op": "dump", "format": fmt}, timeout=3600)[2]
 
+    def dump_file(self, path: str, fmt: str) -> int:
+        return self.pool.request({"op": "dump_file", "path": str(path), "format": fmt}, timeout=3600)[2]
+
     def flush(self) -> None:
         """Writes are flushed as they happen."""
 

@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from geokg.loaders.errors import StoreError
 from geokg.loaders.answers import Result
-from geokg.loaders.execution import DATASET_FORMATS, engine_error, execute
+from geokg.loaders.execution import DATASET_FORMATS, engine_error, execute, write_dump
 from geokg.loaders.querytext import refuse_fetching_update, refuse_service
 from geokg.loaders.writing import replace_graphs_update, run_update, write_graph
 from geokg.ontology import ONTOLOGY_IRI, ONTOLOGY_PATH, context
@@ -48,6 +48,9 @@ class Store(Protocol):
     def graphs(self) -> list[str]: ...
 
     def dump(self, fmt: str) -> bytes: ...
+
+    def dump_file(self, path: str, fmt: str) -> int:
+        """The whole dataset written to a file (gzip when the name ends in .gz), streamed; returns its size."""
 
     def flush(self) -> None: ...
 
@@ -145,6 +148,9 @@ class OxigraphStore:
     def dump(self, fmt: str) -> bytes:
         """The whole dataset as N-Quads or TriG."""
         return self._store.dump(format=getattr(ox.RdfFormat, DATASET_FORMATS[fmt]))
+
+    def dump_file(self, path: str, fmt: str) -> int:
+        return write_dump(self._store, str(path), fmt)
 
     def flush(self) -> None:
         """Make written data durable before the process exits."""

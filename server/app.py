@@ -50,11 +50,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["geokg"] = Geokg(store, ids)
     app.extensions["geokg_metrics"] = Metrics()
 
-    from geokg.server import entities, errors, graphstore, operations, queries, reconcile, search, sparql
+    from geokg.server import dumps, entities, errors, graphstore, operations, queries, reconcile, search, sparql
     from geokg.server.render import install_template_helpers
 
     for blueprint in (errors.bp, sparql.bp, graphstore.bp, queries.bp, entities.bp, search.bp, operations.bp,
-                      reconcile.bp):
+                      reconcile.bp, dumps.bp):
         app.register_blueprint(blueprint)
     install_template_helpers(app, ids)
     app.after_request(_security_headers)

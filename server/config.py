@@ -35,6 +35,9 @@ class Config:
         self.GEOKG_MAX_WORKERS = int(os.environ.get("GEOKG_MAX_WORKERS", "0")) or None
         # A request that waits this long for a free worker gets a 503 rather than waiting out someone's runaway query.
         self.GEOKG_QUEUE_SECONDS = float(os.environ.get("GEOKG_QUEUE_SECONDS", "5"))
+        # Where /dumps/ keeps the whole-dataset dump it builds once per dataset version (a temporary directory
+        # when unset): at 10M quads it is a minute of work and a few hundred MiB, not something to redo per request.
+        self.GEOKG_DUMP_DIR = os.environ.get("GEOKG_DUMP_DIR", "")
         self.GEOKG_CONNECTION_LIMIT = int(os.environ.get("GEOKG_CONNECTION_LIMIT", "1000"))
         # Request size limits, checked from Content-Length before a body is read: past them a request costs
         # a 413, not a parse. Query and update text (and /sparql forms) is small; Graph Store uploads are larger.

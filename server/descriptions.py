@@ -1,7 +1,7 @@
 """The SPARQL service description and the VoID description, as graphs that state only what holds."""
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, XSD
 
 from geokg.ontology import ONTOLOGY_IRI
 
@@ -69,6 +69,14 @@ FOREIGN = """ASK {
 }""" % ONTOLOGY_IRI
 
 
+# The datasets that owl:sameAs links lead into, each known by the URI space of its entities.
+LINK_TARGETS = {"wikidata": ("Wikidata", "https://www.wikidata.org/", "http://www.wikidata.org/entity/"),
+                "dbpedia": ("DBpedia", "https://dbpedia.org/", "http://dbpedia.org/resource/")}
+# DISTINCT: a link stated in several graphs (every article that names the actor) is one link.
+SAME_AS = """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o WHERE {
+  %s FILTER(STRSTARTS(STR(?o), %%(space)s)) } }""" % (EVERY_GRAPH % (f"?s <{OWL.sameAs}> ?o", f"?s <{OWL.sameAs}> ?o"))
+
+
 def void_facts(store, base: str) -> dict:
     """What the data itself shows: the vocabularies its predicates and classes come from, and whether
     every entity IRI lies under the base (a VoID URI space is the prefix of all of them)."""
@@ -84,7 +92,11 @@ def void_facts(store, base: str) -> dict:
     literal = {"space": f'"{space}"'}
     minted = (bool(store.query(MINTED % literal, union=False))
               and not bool(store.query(FOREIGN % literal, union=False)))
-    return {"vocabularies": sorted(vocabularies), "uri_space": space if minted else None}
+    linksets = {}
+    for key, (_, _, target_space) in LINK_TARGETS.items():
+        rows = store.query(SAME_AS % {"space": f'"{target_space}"'}, union=False).rows()
+        linksets[key] = int(rows[0]["n"]) if rows else 0
+    return {"vocabularies": sorted(vocabularies), "uri_space": space if minted else None, "linksets": linksets}
 
 
 def _namespace(iri: str) -> str | None:
@@ -95,10 +107,12 @@ def _namespace(iri: str) -> str | None:
 
 
 def void_description(dataset_url: str, endpoint: str, triples: int, graphs: list[str], vocabularies: list[str],
-                     uri_space: str | None) -> Graph:
-    """The dataset in the VoID vocabulary: size, endpoint, its graphs, the vocabularies it uses and, when
-    every entity IRI starts with one, its URI space. No void:rootResource: no resource in this data is
-    the root the others hang from."""
+                     uri_space: str | None, linksets: dict[str, int] | None = None,
+                     dumps: tuple[str, dict[str, str]] | None = None) -> Graph:
+    """The dataset in the VoID vocabulary: size, endpoint, its graphs, the vocabularies it uses, when every
+    entity IRI starts with one its URI space, a linkset for each external dataset it links to (counted) and
+    its dumps (the whole, and one per graph: ``dumps`` maps graph IRIs to URLs). No void:rootResource: no
+    resource in this data is the root the others hang from."""
     g = Graph()
     g.bind("void", VOID)
     dataset = URIRef(dataset_url)
@@ -110,8 +124,28 @@ def void_description(dataset_url: str, endpoint: str, triples: int, graphs: list
     for vocabulary in vocabularies:
         g.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
     g.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    whole, each = dumps or (None, {})
+    if whole:
+        g.add((dataset, VOID.dataDump, URIRef(whole)))
     for graph in graphs:
         part = URIRef(graph)
         g.add((dataset, VOID.subset, part))
         g.add((part, RDF.type, VOID.Dataset))
+        if graph in each:
+            g.add((part, VOID.dataDump, URIRef(each[graph])))
+    for key, count in (linksets or {}).items():
+        if not count:
+            continue
+        title, homepage, space = LINK_TARGETS[key]
+        target, linkset = URIRef(f"{dataset_url}#{key}"), URIRef(f"{dataset_url}#links-{key}")
+        g.add((target, RDF.type, VOID.Dataset))
+        g.add((target, DCTERMS.title, Literal(title)))
+        g.add((target, FOAF.homepage, URIRef(homepage)))
+        g.add((target, VOID.uriSpace, Literal(space)))
+        g.add((dataset, VOID.subset, linkset))
+        g.add((linkset, RDF.type, VOID.Linkset))
+        g.add((linkset, VOID.subjectsTarget, dataset))
+        g.add((linkset, VOID.objectsTarget, target))
+        g.add((linkset, VOID.linkPredicate, OWL.sameAs))
+        g.add((linkset, VOID.triples, Literal(count, datatype=XSD.integer)))
     return g

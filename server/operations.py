@@ -5,6 +5,7 @@ from flask import Blueprint, Response, current_app, request, url_for
 from geokg.server import conneg
 from geokg.server.app import geokg
 from geokg.server.descriptions import serialize, void_description, void_facts
+from geokg.server.dumps import dump_urls, graph_names
 from geokg.server.render import negotiated
 
 bp = Blueprint("operations", __name__)
@@ -39,8 +40,11 @@ def void():
     version = getattr(g.store, "version", None)
     if version is None or cache.get("version") != version:
         cache.update(version=version, facts=void_facts(g.store, g.ids.base))
+    names = graph_names()
+    whole, by_name = dump_urls(g.ids.base, [name for name, _ in names])
+    dumps = (whole, {iri: by_name[name] for name, iri in names})
     graph = void_description(g.ids.base + url_for("operations.void"), g.ids.base + url_for("sparql.sparql"),
-                             len(g.store), g.store.graphs(), **cache["facts"])
+                             len(g.store), g.store.graphs(), dumps=dumps, **cache["facts"])
     body = serialize(graph, fmt)
     response = Response(body, content_type=conneg.MEDIA_TYPES[fmt])
     response.vary.add("Accept")
