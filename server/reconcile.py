@@ -12,6 +12,7 @@ from geokg.server.app import geokg
 from geokg.server.reconcile_facts import EntityIds, actor_types, check_extension_property, check_type, \
     claims_made, descriptions, extend, extension_properties, memberships, relations, type_id
 from geokg.server.reconcile_match import BAD, MAX_QUERIES, parse_queries, parse_query, query_properties, reconcile
+from geokg.server.reconcile_match import suggest as suggested
 from geokg.server.search import SEARCH
 
 bp = Blueprint("reconcile", __name__)
@@ -119,24 +120,28 @@ def propose_properties():
 
 @bp.get("/reconcile/suggest/entity")
 def suggest_entity():
-    """Names and aliases that start with the prefix first, then those that contain it: the site search's
-    own query (the one scan of names, each match's name once), filtered by type when one is asked for."""
+    """Actors whose name or alias starts with the prefix, then those with a word that does, from the name
+    keys the matching keeps; on a store with too many to keep, the site search's query (names that
+    contain the prefix, exact and prefix matches first). Filtered by type when one is asked for."""
     g = geokg()
     ids = _entity_ids()
-    prefix = (request.args.get("prefix") or "").strip()
+    prefix = (request.args.get("prefix") or "").strip()[:100]
     kind = request.args.get("type")
     kind = check_type(kind, "suggest") if kind else None
     if len(prefix) < 1:
         return _answer({"result": []})
-    rows = g.store.query(SEARCH, {"q": Literal(prefix[:100])}).texts()
-    found = descriptions(g.store, [r["item"] for r in rows])
+    # More than are shown, so that a type filter still leaves a full list.
+    actors = suggested(g.store, prefix, SUGGEST_LIMIT * 5)
+    if actors is None:
+        actors = [r["item"] for r in g.store.query(SEARCH, {"q": Literal(prefix)}).texts()]
+    found = descriptions(g.store, actors)
     types = actor_types()
     result = []
-    for r in rows:
-        item = found.get(r["item"])
+    for actor in actors:
+        item = found.get(actor)
         if item is None or (kind and not any(kind in types[t]["under"] for t in item["types"])):
             continue
-        result.append({"id": ids.of(r["item"]), "name": item["name"],
+        result.append({"id": ids.of(actor), "name": item["name"],
                        "description": ", ".join(types[t]["name"] for t in item["types"]),
                        "notable": [{"id": t, "name": types[t]["name"]} for t in item["types"]]})
     return _answer({"result": result[:SUGGEST_LIMIT]})

@@ -351,3 +351,32 @@ def test_over_http_on_the_served_store(live_server):
         assert best["name"] == query["query"] and best["match"] is True, (key, answer[key])
     suggest = json.load(urllib.request.urlopen(live_server + "/reconcile/suggest/entity?prefix=hez", timeout=30))
     assert suggest["result"][0]["id"] == "actor/hizballah"
+
+
+def test_without_kept_keys_the_store_scan_gives_the_same_answers(client, monkeypatch):
+    """A store with more name keys than are kept in memory is scanned for each batch, and suggest falls
+    back to the site search's query: the answers are the same."""
+    from geokg.server import reconcile_match
+
+    queries = {"q0": {"query": "Hizbollah"}, "q1": {"query": "Ali Hassan", "limit": 10},
+               "q2": {"query": "Nasralah", "type": "Person"}}
+    kept = post_batch(client, queries)
+    suggested = client.get("/reconcile/suggest/entity", query_string={"prefix": "hez"}).get_json()
+    monkeypatch.setattr(reconcile_match, "MAX_KEPT_KEYS", 0)
+    monkeypatch.setattr(reconcile_match, "NAME_KEYS", reconcile_match.NameKeys())
+    assert post_batch(client, queries) == kept
+    assert kept["q2"]["result"][0]["id"] == "actor/hassan-nasrallah"
+    assert reconcile_match.NAME_KEYS.get(client.application.extensions["geokg"].store) is None
+    assert client.get("/reconcile/suggest/entity", query_string={"prefix": "hez"}).get_json() == suggested
+
+
+def test_kept_keys_follow_the_dataset_version(tmp_path):
+    """A write makes a new dataset version, and the next batch sees the new names."""
+    store = open_store(None)
+    load_paths(store, sample_claims(), Ids(BASE))
+    client = create_app({"GEOKG_STORE_OBJECT": store, "GEOKG_BASE": BASE, "TESTING": True}).test_client()
+    assert post_batch(client, {"q0": {"query": "Ruritanai"}})["q0"]["result"] == []
+    extra = tmp_path / "900-reconcile-lookalikes.yaml"
+    extra.write_text(LOOKALIKES, encoding="utf-8")
+    load_paths(store, [extra], Ids(BASE))
+    assert post_batch(client, {"q0": {"query": "Ruritanai"}})["q0"]["result"][0]["id"] == "actor/ruritania"
