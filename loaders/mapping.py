@@ -74,15 +74,15 @@ _TRUE, _FALSE = f'"true"^^<{_XSD}boolean>', f'"false"^^<{_XSD}boolean>'
 _MEMBERSHIP = ("memberOf", "joinedAlliance")
 
 
-def _text(value: str) -> str:
-    """A plain literal in N-Triples."""
+def text_literal(value: str) -> str:
+    """A plain literal in N-Triples (and in SPARQL, whose strings take the same escapes)."""
     return f'"{value.translate(_ESCAPES)}"'
 
 
 def _typed(literal) -> str:
     """A literal from the checked records (a date, a publication date) in N-Triples."""
     if literal.datatype is None or str(literal.datatype) == f"{_XSD}string":
-        return _text(str(literal))
+        return text_literal(str(literal))
     return f'"{str(literal).translate(_ESCAPES)}"^^<{literal.datatype}>'
 
 
@@ -103,48 +103,49 @@ def claims_ntriples(doc: ClaimsDoc, ids: Ids) -> tuple[str, list[str]]:
 
     add(f"<{graph_iri}> <{PROV.wasDerivedFrom}> {article}")
     add(f"{article} {_TYPE} {_gk('Article')}")
-    add(f"{article} {_gk('fileName')} {_text(doc.article)}")
-    add(f"{article} {_LABEL} {_text(doc.title or doc.article)}")
+    add(f"{article} {_gk('fileName')} {text_literal(doc.article)}")
+    add(f"{article} {_LABEL} {text_literal(doc.title or doc.article)}")
     for prop, value in ((SCHEMA.headline, doc.title), (SCHEMA.publisher, doc.publisher),
                         (SCHEMA.articleBody, doc.body)):
         if value:
-            add(f"{article} <{prop}> {_text(value)}")
+            add(f"{article} <{prop}> {text_literal(value)}")
     if source_iri(doc.source):
         add(f"{article} <{SCHEMA.url}> <{source_iri(doc.source)}>")
     if doc.published is not None:
         add(f"{article} <{SCHEMA.datePublished}> {_typed(doc.published)}")
 
-    actor = {n: f"<{ids.actor(n)}>" for n in doc.actors}
+    # A resolved record carries the URI of the node it stands for; an unresolved one gets the one its name mints.
+    actor = {n: f"<{a.uri or ids.actor(n)}>" for n, a in doc.actors.items()}
     subject_of = f"<{SCHEMA.subjectOf}>"
     for a in doc.actors.values():
         node = actor[a.name]
-        label = _text(a.name)
+        label = text_literal(a.name)
         add(f"{node} {_TYPE} <{_class(ACTOR_CLASS, a.type)}>")
         add(f"{node} {_PREF} {label}")
         add(f"{node} {_LABEL} {label}")
         for alias in a.aliases:
             if alias != a.name:
-                add(f"{node} {_ALT} {_text(alias)}")
+                add(f"{node} {_ALT} {text_literal(alias)}")
         for key in {n.lower() for n in (a.name, *a.aliases)}:
-            add(f"{node} {_KEY} {_text(key)}")
+            add(f"{node} {_KEY} {text_literal(key)}")
         if a.wikidata:
             add(f"{node} <{_OWL}sameAs> <{WD}{a.wikidata}>")
         if a.dbpedia:
             add(f"{node} <{_OWL}sameAs> <{dbpedia_iri(a.dbpedia)}>")
         if a.description:
-            add(f"{node} <{SCHEMA.description}> {_text(a.description)}")
+            add(f"{node} <{SCHEMA.description}> {text_literal(a.description)}")
         add(f"{node} {subject_of} {article}")
 
     def provenance(node, prov: Provenance):
         add(f"{node} {_gk('statedIn')} {article}")
         for sentence in prov.sentences:
-            add(f"{node} {_gk('sentence')} {_text(sentence)}")
+            add(f"{node} {_gk('sentence')} {text_literal(sentence)}")
         if prov.confidence is not None:
             add(f'{node} {_gk("confidence")} "{float(prov.confidence):.3f}"^^<{_XSD}decimal>')
 
     def when(node, item, *fields):
         if item.time:
-            add(f"{node} {_gk('timeText')} {_text(item.time)}")
+            add(f"{node} {_gk('timeText')} {text_literal(item.time)}")
         for field in fields:
             value = getattr(item, field)
             if value is not None:
@@ -166,14 +167,14 @@ def claims_ntriples(doc: ClaimsDoc, ids: Ids) -> tuple[str, list[str]]:
             add(f"{node} <{ORG.organization}> {actor[r.objects[0]]}")
         for prop, value in (("role", r.role), ("status", r.status)):
             if value:
-                add(f"{node} {_gk(prop)} {_text(value)}")
+                add(f"{node} {_gk(prop)} {text_literal(value)}")
         when(node, r, "date", "start", "end")
         provenance(node, r.prov)
 
     for e in doc.events:
         node = f"<{ids.fact('event', name, keys(e.type, e.date))}>"
         add(f"{node} {_TYPE} <{_class(EVENT_CLASS, e.type)}>")
-        add(f"{node} {_LABEL} {_text(_event_label(e))}")
+        add(f"{node} {_LABEL} {text_literal(_event_label(e))}")
         for p in e.participants:
             add(f"{node} {_gk('participant')} {actor[p]}")
         if e.place:
@@ -185,22 +186,44 @@ def claims_ntriples(doc: ClaimsDoc, ids: Ids) -> tuple[str, list[str]]:
         who = (c.claimants + c.claimant_descriptions or ["article"])[0]
         node = f"<{ids.fact('claim', name, keys(who))}>"
         add(f"{node} {_TYPE} {_gk('Claim')}")
-        add(f"{node} {_gk('content')} {_text(c.content)}")
+        add(f"{node} {_gk('content')} {text_literal(c.content)}")
         add(f"{node} {_gk('directQuote')} {_TRUE if c.direct_quote else _FALSE}")
         for claimant in c.claimants:
             add(f"{node} {_gk('claimant')} {actor[claimant]}")
         for description in c.claimant_descriptions:
-            add(f"{node} {_gk('claimantDescription')} {_text(description)}")
+            add(f"{node} {_gk('claimantDescription')} {text_literal(description)}")
         if c.channel:
             add(f"{node} {_gk('channel')} {actor[c.channel]}")
         if c.channel_name:
-            add(f"{node} {_gk('channelName')} {_text(c.channel_name)}")
+            add(f"{node} {_gk('channelName')} {text_literal(c.channel_name)}")
         if c.hedge:
-            add(f"{node} {_gk('hedge')} {_text(c.hedge)}")
+            add(f"{node} {_gk('hedge')} {text_literal(c.hedge)}")
         for a in c.about:
             add(f"{node} {_gk('about')} {actor[a]}")
         provenance(node, c.prov)
     return graph_iri, list(dict.fromkeys(out))
+
+
+def actor_memory_ntriples(uri: str, classes, label: str | None, keys, qid: str | None) -> list[str]:
+    """What one resolved record adds to the actors graph about its actor: the first name of a new actor
+    (``label``), and the classes, name keys and Wikidata id the actor did not have yet."""
+    node = f"<{uri}>"
+    out = [f"{node} {_TYPE} <{c}>" for c in classes]
+    if label is not None:
+        out.append(f"{node} {_PREF} {text_literal(label)}")
+    out += [f"{node} {_KEY} {text_literal(k)}" for k in keys]
+    if qid:
+        out.append(f"{node} <{_OWL}sameAs> <{WD}{qid}>")
+    return out
+
+
+def candidate_ntriples(ids: Ids, new: str, old: str, evidence: str) -> list[str]:
+    """A new actor that may be an older one, kept apart: gk:candidateSameAs between them, and a gk:Link
+    waiting for review that says why."""
+    link = f"<{ids.fact('candidate', new.rsplit('/', 1)[-1], old.rsplit('/', 1)[-1])}>"
+    return [f"<{new}> {_gk('candidateSameAs')} <{old}>", f"{link} {_TYPE} {_gk('Link')}",
+            f"{link} {_gk('linkFrom')} <{new}>", f"{link} {_gk('linkTo')} <{old}>",
+            f"{link} {_gk('linkStatus')} {text_literal('review')}", f"{link} {_gk('evidence')} {text_literal(evidence)}"]
 
 
 def ntriples_text(triples: list[str]) -> str:

@@ -61,6 +61,8 @@ class Actor:
     dbpedia: str | None = None
     description: str | None = None
     implicit: bool = False
+    # The node the actor was resolved to when loaded (loaders/resolution.py); None: the URI its name mints.
+    uri: str | None = None
 
 
 @dataclass

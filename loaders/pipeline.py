@@ -8,7 +8,9 @@ from geokg.loaders.errors import LoadError, Problem
 from geokg.loaders.ids import Ids, article_slug
 from geokg.loaders.mapping import claims_ntriples, nquads, ntriples_text
 from geokg.loaders.registry import format_for
+from geokg.loaders.resolution import Resolver
 from geokg.loaders.store import ontology_ntriples
+from geokg.loaders.writing import graph_write_update, replace_graphs_update
 from geokg.ontology import ONTOLOGY_IRI
 
 # About 3 MiB of N-Quads text a chunk at the benchmark's 320 triples a file. Peak RSS on the benchmark
@@ -56,20 +58,26 @@ def article_body(path: Path, doc) -> str | None:
 @dataclass
 class Prepared:
     """One checked file, mapped and ready to write: its triples as one N-Triples text (one string a file
-    keeps a chunk's memory to about its text's size)."""
+    keeps a chunk's memory to about its text's size), and what its actors add to the actors graph."""
 
     loaded: Loaded
     ntriples: str
+    actors: str = ""
 
 
-def prepare(path: str | Path, ids: Ids, validate: bool = False) -> Prepared:
-    """One file read, checked and mapped; nothing is written. With ``validate``, its graph also goes through
-    pyshacl (the checked records can only map to conforming graphs: tests/test_shapes_proof.py)."""
+def parse(path: str | Path):
+    """One file read and checked, with its article's text; nothing is mapped or written."""
     path = Path(path)
-    fmt = format_for(path)
-    doc = fmt.parse(read_source(path), str(path))
+    doc = format_for(path).parse(read_source(path), str(path))
     if doc.body is None:
         doc.body = article_body(path, doc)
+    return doc
+
+
+def prepare(path: str | Path, doc, ids: Ids, validate: bool = False, actors: list[str] = ()) -> Prepared:
+    """One checked file mapped (with the URIs its actors were resolved to, if they were); nothing is written.
+    With ``validate``, its graph also goes through pyshacl (the checked records can only map to conforming
+    graphs: tests/test_shapes_proof.py)."""
     graph_iri, triples = claims_ntriples(doc, ids)
     if validate:
         from geokg.loaders.mapping import claims_to_graph
@@ -78,35 +86,49 @@ def prepare(path: str | Path, ids: Ids, validate: bool = False) -> Prepared:
         problems = shacl_problems(claims_to_graph(doc, ids)[1], str(path))
         if problems:
             raise LoadError(problems)
-    return Prepared(Loaded(str(path), article_slug(doc.article), graph_iri, len(triples)), ntriples_text(triples))
+    return Prepared(Loaded(str(path), article_slug(doc.article), graph_iri, len(triples)), ntriples_text(triples),
+                    ntriples_text(list(actors)))
 
 
-def write_chunk(store, chunk: list[Prepared], ontology: bool = False) -> None:
-    """The chunk's graphs, replacing any that exist, in one transaction; then, if asked, the ontology's."""
+def write_chunk(store, chunk: list[Prepared], ontology: bool = False, actors_graph: str | None = None) -> None:
+    """The chunk's graphs, replacing any that exist, and its additions to the actors graph, in one
+    transaction; then, if asked, the ontology's."""
     graphs = [p.loaded.graph for p in chunk]
+    memory = "".join(p.actors for p in chunk)
     add = getattr(store, "add_graphs", None)
-    if add is None or not add("".join(nquads(p.loaded.graph, p.ntriples) for p in chunk), graphs):
-        store.replace_graphs({p.loaded.graph: p.ntriples for p in chunk})
+    # The actors graph is added to, never replaced: it is not among the graphs that must be new.
+    text = "".join(nquads(p.loaded.graph, p.ntriples) for p in chunk) + (nquads(actors_graph, memory) if memory else "")
+    if add is None or not add(text, graphs):
+        replaced = {p.loaded.graph: p.ntriples for p in chunk}
+        if memory:
+            store.update(replace_graphs_update(replaced) + " ;\n" + graph_write_update(actors_graph, memory, False))
+        else:
+            store.replace_graphs(replaced)
     if ontology:
         # Its own small transaction, so that a chunk of new graphs needs no SPARQL; the ontology is the same
         # text at every load of one version.
         store.replace_graphs({ONTOLOGY_IRI: ontology_ntriples()})
 
 
-def _written(store, chunk: list[Prepared], ontology: bool) -> list[Loaded]:
-    write_chunk(store, chunk, ontology)
+def _written(store, chunk: list[Prepared], ontology: bool, actors_graph: str) -> list[Loaded]:
+    write_chunk(store, chunk, ontology, actors_graph)
     return [p.loaded for p in chunk]
 
 
 def load_paths(store, paths, ids: Ids, progress=None, validate: bool = False, chunk_files: int = CHUNK_FILES,
-               chunk_triples: int = CHUNK_TRIPLES) -> list[Loaded]:
+               chunk_triples: int = CHUNK_TRIPLES, qid_of=None) -> list[Loaded]:
     """Load files in chunks of at most ``chunk_files`` files or about ``chunk_triples`` triples, in the
     order given, each chunk in one transaction, so memory holds a chunk or two whatever the number of
     files. A chunk is written only when all of its files and all earlier chunks were good: one bad file,
     and its chunk and every later one are not written, while the files after it are still checked, so
     that the LoadError lists every problem; it says which files were loaded before (LoadError.loaded).
-    A chunk is written in a second thread while the next one is read (the engine lets go of the GIL)."""
-    problems, seen, loaded, chunk = [], {}, [], []
+    A chunk is written in a second thread while the next one is read (the engine lets go of the GIL).
+
+    Each ``chunk_files`` files are read before any is mapped, so that their actors are resolved to nodes
+    together (loaders/resolution.py; ``qid_of(actor)`` may know Wikidata ids the files do not give)."""
+    resolver = Resolver(store, ids, qid_of)
+    actors_graph = str(ids.dataset_graph("actors"))
+    problems, seen, loaded, chunk, batch = [], {}, [], [], []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="geokg-load") as writer:
         pending = None
 
@@ -122,29 +144,51 @@ def load_paths(store, paths, ids: Ids, progress=None, validate: bool = False, ch
                 written = list(chunk)
                 ontology = pending is None and not loaded
                 landed()
-                pending = writer.submit(_written, store, written, ontology)
+                pending = writer.submit(_written, store, written, ontology, actors_graph)
             chunk.clear()
 
-        size = 0
+        def settle(write: bool = True):
+            """Resolve, map and queue the files read since the last time; once a file was bad, only check them."""
+            write = write and not problems
+            additions = resolver.resolve([doc for _, doc in batch]) if write else [[] for _ in batch]
+            size = 0
+            for (path, doc), lines in zip(batch, additions):
+                if not (write or validate):
+                    continue
+                try:
+                    item = prepare(path, doc, ids, validate, lines)
+                except LoadError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                if not write:
+                    continue
+                chunk.append(item)
+                size += item.loaded.triples
+                if size >= chunk_triples:
+                    flush()
+                    size = 0
+            batch.clear()
+            flush()
+
         for path in paths:
             try:
-                item = prepare(path, ids, validate)
+                doc = parse(path)
             except LoadError as exc:
+                settle(write=False)
                 problems.extend(exc.problems)
             else:
-                if item.loaded.graph in seen:
-                    problems.append(Problem(str(path), f"describes the same article as {seen[item.loaded.graph]}"))
+                graph = str(ids.graph(article_slug(doc.article)))
+                if graph in seen:
+                    settle(write=False)
+                    problems.append(Problem(str(path), f"describes the same article as {seen[graph]}"))
                 else:
-                    seen[item.loaded.graph] = item.loaded.path
-                    if not problems:
-                        chunk.append(item)
-                        size += item.loaded.triples
+                    seen[graph] = str(path)
+                    batch.append((path, doc))
             if progress:
                 progress(1)
-            if len(chunk) >= chunk_files or size >= chunk_triples:
-                flush()
-                size = 0
-        flush()
+            if len(batch) >= chunk_files:
+                settle()
+        settle()
         landed()
     store.flush()
     if problems:

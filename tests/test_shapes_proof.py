@@ -70,4 +70,4 @@ def test_validate_runs_pyshacl_and_refuses_what_it_finds(tmp_path, monkeypatch):
     assert "SHACL: a fact needs at least one supporting sentence" in caught.value.report()
     assert store.graphs() == []
     pipeline.load_paths(store, [path], Ids())
-    assert len(store.graphs()) == 2
+    assert len(store.graphs()) == 3  # the article's, the ontology's and the actors graph
