@@ -12,7 +12,7 @@ from geokg.server.app import geokg
 from geokg.server.reconcile_facts import EntityIds, actor_types, check_extension_property, check_type, \
     claims_made, descriptions, extend, extension_properties, memberships, relations, type_id
 from geokg.server.reconcile_match import BAD, MAX_QUERIES, parse_queries, parse_query, query_properties, reconcile
-from geokg.server.reconcile_match import suggest as suggested
+from geokg.server.reconcile_names import suggest as suggested
 from geokg.server.search import SEARCH
 
 bp = Blueprint("reconcile", __name__)

@@ -5,10 +5,6 @@ per property the query gives, averaged into a score from 0 to 100, and an automa
 best candidate scores high and clearly leads the next one.
 """
 
-import difflib
-import re
-import threading
-import unicodedata
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
@@ -18,6 +14,7 @@ from geokg.loaders.model import PREDICATES, SYMMETRIC
 from geokg.queries.catalogue import sparql_term
 from geokg.server.reconcile_facts import PREFIXES, WIKIDATA, WIKIDATA_PIDS, EntityIds, actor_types, check_type, \
     descriptions, qid, relation_label, type_id
+from geokg.server.reconcile_names import closest, holding, pieces, similarity
 
 BAD = "Bad reconciliation request"
 DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERIES = 5, 25, 50
@@ -33,12 +30,6 @@ MATCH_SCORE, MATCH_LEAD = 90.0, 10.0
 VALUE_SIMILARITY = 0.8
 # "country" is the relations that tie an actor to a state in our facts: membership, leadership, seat.
 COUNTRY = ("memberOf", "leaderOf", "headquarteredIn")
-# A name scan keeps at most this many keys, and each query at most this many of its closest candidates.
-SCAN_ROWS, SCAN_KEEP = 5000, 30
-# Past this many distinct name keys the list is not kept in memory (about 100 bytes a key), and each
-# batch scans the store's keys instead.
-MAX_KEPT_KEYS = 500_000
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -59,24 +50,6 @@ class Query:
     strict: str
     limit: int
     conditions: tuple[Condition, ...]
-
-
-def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub(" ", plain.lower()).strip()
-
-
-def similarity(a: str, b: str) -> float:
-    """From 0 to 1: the closer of the two spellings and of their words in sorted order ("Assad, Bashar")."""
-    a, b = normalise(a), normalise(b)
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 1.0
-    plain = difflib.SequenceMatcher(None, a, b).ratio()
-    words = difflib.SequenceMatcher(None, " ".join(sorted(a.split())), " ".join(sorted(b.split()))).ratio()
-    return max(plain, words)
 
 
 def parse_queries(batch, ids: EntityIds) -> list[Query]:
@@ -158,74 +131,6 @@ def _condition(key: str, prop, ids: EntityIds) -> Condition:
     return Condition(pid, predicates, tuple(found))
 
 
-def _stems(text: str) -> set[str]:
-    """Word pieces a misspelt name still likely shares with the right one: each word's first and last
-    four letters ("hizbollah" finds "hizballah" by "hizb" and "llah")."""
-    stems = set()
-    for word in normalise(text).split():
-        if len(word) >= 4:
-            stems |= {word[:4], word[-4:]}
-        elif len(word) == 3:
-            stems.add(word)
-    return stems
-
-
-class NameKeys:
-    """Every distinct (name key, actor) of the store, read once per dataset version. The store holds a
-    key once per article that names the actor, so a scan of the keys reads each many times (1.8M quads,
-    names in up to 128 articles: 290 ms a batch); OpenRefine sends a column as batch after batch."""
-
-    def __init__(self):
-        self.lock, self.version, self.keys = threading.Lock(), None, None
-
-    def get(self, store) -> list[tuple[str, str]] | None:
-        """The keys, or None when the store has no version to key them by or holds too many."""
-        version = getattr(store, "version", None)
-        if version is None:
-            return None
-        with self.lock:
-            if self.version != (id(store), version):
-                rows = store.query(PREFIXES + "SELECT DISTINCT ?k ?c WHERE { ?c gk:nameKey ?k FILTER(isIRI(?c)) } "
-                                              f"LIMIT {MAX_KEPT_KEYS + 1}").texts()
-                self.keys = [(r["k"], r["c"]) for r in rows] if len(rows) <= MAX_KEPT_KEYS else None
-                self.version = (id(store), version)
-            return self.keys
-
-
-NAME_KEYS = NameKeys()
-
-
-def _scan(store, stems: list[str]) -> list[tuple[str, str]]:
-    """The (key, actor) pairs whose key holds one of ``stems``: from the kept keys, or a scan of the store."""
-    keys = NAME_KEYS.get(store)
-    if keys is not None:
-        return [(k, c) for k, c in keys if any(s in k for s in stems)][:SCAN_ROWS]
-    test = " || ".join(f"CONTAINS(?k, {sparql_term(Literal(s))})" for s in stems)
-    rows = store.query(PREFIXES + f"SELECT DISTINCT ?c ?k WHERE {{ ?c gk:nameKey ?k FILTER({test}) }} "
-                                  f"LIMIT {SCAN_ROWS}").texts()
-    return [(r["k"], r["c"]) for r in rows]
-
-
-def suggest(store, prefix: str, limit: int) -> list[str] | None:
-    """Actors whose name or alias starts with ``prefix``, then those with a word that does, shortest
-    names first; None when the store's keys are not kept (the caller then uses the site search)."""
-    keys = NAME_KEYS.get(store)
-    if keys is None:
-        return None
-    prefix = prefix.lower()
-    ranked = {}
-    for k, c in keys:
-        if k.startswith(prefix):
-            rank = (0 if k == prefix else 1, len(k), k)
-        elif f" {prefix}" in f" {normalise(k)}" or f" {prefix}" in f" {k}":
-            rank = (2, len(k), k)
-        else:
-            continue
-        if c not in ranked or rank < ranked[c]:
-            ranked[c] = rank
-    return sorted(ranked, key=lambda c: (ranked[c], c))[:limit]
-
-
 def _candidates(store, queries: list[Query]) -> dict[str, set[str]]:
     """Candidate IRIs per query key. Exact names and aliases (any case) and Wikidata ids are index
     lookups, for the whole batch at once; only queries with no exact name are looked for among all the
@@ -255,20 +160,11 @@ def _candidates(store, queries: list[Query]) -> dict[str, set[str]]:
                 found[key].add(r["c"])
                 if r["by"] == "name":
                     named.add(key)
-    loose = [q for q in queries if q.key not in named and _stems(q.text)]
-    stems = sorted(set().union(*(_stems(q.text) for q in loose))) if loose else []
-    if stems:
-        rows = _scan(store, stems)
+    loose = [q for q in queries if q.key not in named and pieces(q.text)]
+    if loose:
+        pairs = holding(store, set().union(*(pieces(q.text) for q in loose)))
         for q in loose:
-            mine = _stems(q.text)
-            close = sorted(((similarity(q.text, k), c) for k, c in rows if any(s in k for s in mine)), reverse=True)
-            kept = []
-            for _, c in close:
-                if c not in kept:
-                    kept.append(c)
-                if len(kept) == SCAN_KEEP:
-                    break
-            found[q.key] |= set(kept)
+            found[q.key] |= set(closest(q.text, pairs))
     return found
 
 

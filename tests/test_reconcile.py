@@ -118,7 +118,8 @@ def test_a_batch_of_ten_as_openrefine_sends_it(client):
         "q2": {"query": "Syrian regime", "type": "State", "type_strict": "should", "limit": 3,
                "properties": [{"pid": "wikidata", "v": "Q858"}]},
         "q3": {"query": "Hamas", "type": "ArmedGroup", "type_strict": "should", "limit": 3,
-               "properties": [{"pid": "memberOf", "v": {"id": "actor/axis-of-resistance", "name": "Axis of Resistance"}}]},
+               "properties": [{"pid": "memberOf",
+                               "v": {"id": "actor/axis-of-resistance", "name": "Axis of Resistance"}}]},
         "q4": {"query": "Velayati", "type": "Person", "type_strict": "should", "limit": 3,
                "properties": [{"pid": "country", "v": "Iran"}]},
         "q5": {"query": "Assad", "type": "Person", "type_strict": "should", "limit": 3},
@@ -356,17 +357,16 @@ def test_over_http_on_the_served_store(live_server):
 def test_without_kept_keys_the_store_scan_gives_the_same_answers(client, monkeypatch):
     """A store with more name keys than are kept in memory is scanned for each batch, and suggest falls
     back to the site search's query: the answers are the same."""
-    from geokg.server import reconcile_match
+    from geokg.server import reconcile_names
 
     queries = {"q0": {"query": "Hizbollah"}, "q1": {"query": "Ali Hassan", "limit": 10},
                "q2": {"query": "Nasralah", "type": "Person"}}
     kept = post_batch(client, queries)
     suggested = client.get("/reconcile/suggest/entity", query_string={"prefix": "hez"}).get_json()
-    monkeypatch.setattr(reconcile_match, "MAX_KEPT_KEYS", 0)
-    monkeypatch.setattr(reconcile_match, "NAME_KEYS", reconcile_match.NameKeys())
+    monkeypatch.setattr(reconcile_names, "MAX_KEPT_KEYS", 0)
     assert post_batch(client, queries) == kept
     assert kept["q2"]["result"][0]["id"] == "actor/hassan-nasrallah"
-    assert reconcile_match.NAME_KEYS.get(client.application.extensions["geokg"].store) is None
+    assert reconcile_names.NAME_KEYS.get(client.application.extensions["geokg"].store) is None
     assert client.get("/reconcile/suggest/entity", query_string={"prefix": "hez"}).get_json() == suggested
 
 

@@ -1,0 +1,151 @@
+"""Names for the reconciliation service: how two names are compared, and the store's name keys kept in
+memory for look-alike search and entity suggest."""
+
+import bisect
+import difflib
+import re
+import threading
+import unicodedata
+
+from rdflib import Literal
+
+from geokg.queries.catalogue import sparql_term
+from geokg.server.reconcile_facts import PREFIXES
+
+# Past this many distinct name keys the list is not kept in memory (about 150 bytes a key), and each
+# batch scans the store's keys instead.
+MAX_KEPT_KEYS = 500_000
+# Look-alike search reads at most this many keys for each word piece.
+PER_PIECE = 2000
+# Each query compares at most this many keys in full (those sharing most word pieces with it), and keeps
+# this many of its closest actors as candidates.
+COMPARED, KEPT = 300, 30
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def normalise(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_WORD.sub(" ", plain.lower()).strip()
+
+
+def similarity(a: str, b: str) -> float:
+    """From 0 to 1: the closer of the two spellings and of their words in sorted order ("Assad, Bashar")."""
+    a, b = normalise(a), normalise(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    plain = difflib.SequenceMatcher(None, a, b).ratio()
+    words = difflib.SequenceMatcher(None, " ".join(sorted(a.split())), " ".join(sorted(b.split()))).ratio()
+    return max(plain, words)
+
+
+def pieces(text: str, words: int = 8) -> set[str]:
+    """Word pieces a misspelt name still likely shares with the right one: the first and last four
+    letters of each of its first ``words`` words ("hizbollah" finds "hizballah" by "hizb" and "llah")."""
+    found = set()
+    for word in normalise(text).split()[:words]:
+        if len(word) >= 4:
+            found |= {word[:4], word[-4:]}
+        elif len(word) == 3:
+            found.add(word)
+    return found
+
+
+class KeptKeys:
+    """Every distinct (name key, actor) of one dataset version, the keys also joined into one text, so
+    that finding a piece is one C-speed search of it rather than a test of every key."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self.pairs = pairs
+        self.starts = []
+        offset = 0
+        for key, _ in pairs:
+            self.starts.append(offset)
+            offset += len(key) + 1
+        self.text = "\n".join(key for key, _ in pairs)
+
+    def occurrences(self, piece: str, cap: int):
+        """(key index, offset in the key) of each place ``piece`` occurs, at most ``cap`` of them."""
+        out = []
+        pos = self.text.find(piece)
+        while pos != -1 and len(out) < cap:
+            i = bisect.bisect_right(self.starts, pos) - 1
+            out.append((i, pos - self.starts[i]))
+            pos = self.text.find(piece, pos + 1)
+        return out
+
+
+class NameKeys:
+    """The store's name keys, read once per dataset version. The store holds a key once per article that
+    names the actor, so a scan of the keys reads each many times (1.76M quads, names in up to 128
+    articles: 290 ms a batch); OpenRefine sends a column as batch after batch."""
+
+    def __init__(self):
+        self.lock, self.version, self.kept = threading.Lock(), None, None
+
+    def get(self, store) -> KeptKeys | None:
+        """The keys, or None when the store has no version to key them by or holds too many."""
+        version = getattr(store, "version", None)
+        if version is None or MAX_KEPT_KEYS <= 0:
+            return None
+        with self.lock:
+            if self.version != (id(store), version):
+                rows = store.query(PREFIXES + "SELECT DISTINCT ?k ?c WHERE { ?c gk:nameKey ?k FILTER(isIRI(?c)) } "
+                                              f"LIMIT {MAX_KEPT_KEYS + 1}").texts()
+                self.kept = KeptKeys([(r["k"], r["c"]) for r in rows]) if len(rows) <= MAX_KEPT_KEYS else None
+                self.version = (id(store), version)
+            return self.kept
+
+
+NAME_KEYS = NameKeys()
+
+
+def holding(store, found: set[str]) -> list[tuple[str, str]]:
+    """The (key, actor) pairs whose key holds one of the pieces: from the kept keys, or a scan of the store."""
+    kept = NAME_KEYS.get(store)
+    if kept is not None:
+        indexes = {i for piece in sorted(found) for i, _ in kept.occurrences(piece, PER_PIECE)}
+        return [kept.pairs[i] for i in sorted(indexes)]
+    test = " || ".join(f"CONTAINS(?k, {sparql_term(Literal(p))})" for p in sorted(found))
+    rows = store.query(PREFIXES + f"SELECT DISTINCT ?c ?k WHERE {{ ?c gk:nameKey ?k FILTER({test}) }} "
+                                  f"LIMIT {PER_PIECE * len(found)}").texts()
+    return [(r["k"], r["c"]) for r in rows]
+
+
+def closest(text: str, pairs: list[tuple[str, str]]) -> list[str]:
+    """The actors of ``pairs`` whose keys are closest to ``text``, at most KEPT: the keys sharing most of
+    its word pieces are compared in full."""
+    mine = pieces(text)
+    shared = [(sum(p in key for p in mine), -abs(len(key) - len(text)), key, actor) for key, actor in pairs]
+    shared = sorted((s for s in shared if s[0]), reverse=True)[:COMPARED]
+    ranked = sorted(((similarity(text, key), actor) for _, _, key, actor in shared), reverse=True)
+    out = []
+    for _, actor in ranked:
+        if actor not in out:
+            out.append(actor)
+        if len(out) == KEPT:
+            break
+    return out
+
+
+def suggest(store, prefix: str, limit: int) -> list[str] | None:
+    """Actors whose name or alias is ``prefix``, starts with it, or has a word that does, in that order
+    and shortest first; None when the store's keys are not kept (the caller then uses the site search)."""
+    kept = NAME_KEYS.get(store)
+    if kept is None:
+        return None
+    prefix = prefix.lower()
+    ranked = {}
+    for i, offset in kept.occurrences(prefix, 50 * limit):
+        key, actor = kept.pairs[i]
+        if offset == 0:
+            rank = (0 if key == prefix else 1, len(key), key)
+        elif not key[offset - 1].isalnum():
+            rank = (2, len(key), key)
+        else:
+            continue
+        if actor not in ranked or rank < ranked[actor]:
+            ranked[actor] = rank
+    return sorted(ranked, key=lambda a: (ranked[a], a))[:limit]
