@@ -35,7 +35,8 @@ COUNTRY = ("memberOf", "leaderOf", "headquarteredIn")
 @dataclass(frozen=True)
 class Condition:
     """One property of a query: which relations it stands for (or the Wikidata id), and its values, each
-    ("iri", IRI), ("name", text) or ("qid", "Q…")."""
+    ("qid", "Q…") for the Wikidata id itself; ("iri", IRI), ("name", text) or ("sameAs", Wikidata IRI)
+    for the actor a relation leads to."""
 
     pid: str
     predicates: tuple[str, ...]
@@ -122,7 +123,10 @@ def _condition(key: str, prop, ids: EntityIds) -> Condition:
         raise GeokgError(f"{where}: unknown property; known: {', '.join(query_properties())}", 400, BAD)
     found = []
     for v in values:
-        if isinstance(v, dict) and v.get("id"):
+        if isinstance(v, dict) and v.get("id") and qid(v["id"]):
+            # Reconciled against Wikidata in another column: the related actor's owl:sameAs tells.
+            found.append(("sameAs", WIKIDATA + qid(v["id"])))
+        elif isinstance(v, dict) and v.get("id"):
             found.append(("iri", ids.iri(v["id"], where)))
         elif isinstance(v, dict) and v.get("name"):
             found.append(("name", str(v["name"])))
@@ -169,7 +173,8 @@ def _candidates(store, queries: list[Query]) -> dict[str, set[str]]:
 
 
 def _neighbours(store, candidates: set[str], predicates: set[str]) -> dict[tuple[str, str], dict[str, set[str]]]:
-    """For each (candidate, relation), the actors it is related to with all their names and aliases."""
+    """For each (candidate, relation), the actors it is related to with all their names, aliases and
+    Wikidata IRIs."""
     if not candidates or not predicates:
         return {}
     branches = [f"{{ ?c gk:{p} ?o BIND(\"{p}\" AS ?p) }}" for p in sorted(predicates)]
@@ -178,7 +183,7 @@ def _neighbours(store, candidates: set[str], predicates: set[str]) -> dict[tuple
     rows = store.query(PREFIXES + f"""
 SELECT ?c ?p ?o ?l WHERE {{
   {{ SELECT DISTINCT ?c ?p ?o WHERE {{ VALUES ?c {{ {values} }} {" UNION ".join(branches)} }} }}
-  LATERAL {{ OPTIONAL {{ SELECT DISTINCT ?o ?l WHERE {{ ?o skos:prefLabel|skos:altLabel ?l }} }} }}
+  LATERAL {{ OPTIONAL {{ SELECT DISTINCT ?o ?l WHERE {{ ?o skos:prefLabel|skos:altLabel|owl:sameAs ?l }} }} }}
 }}""").texts()
     out = {}
     for r in rows:
@@ -204,7 +209,7 @@ def _property_value(condition: Condition, candidate: str, item: dict, related) -
     for predicate in condition.predicates:
         for other, names in related.get((candidate, predicate), {}).items():
             for kind, value in condition.values:
-                if kind == "iri" and value == other:
+                if (kind == "iri" and value == other) or (kind == "sameAs" and value in names):
                     return 1.0
                 if kind == "name":
                     close = max((similarity(value, n) for n in names), default=0.0)

@@ -206,6 +206,18 @@ def test_a_reconciled_property_value_decides_between_namesakes(client):
     assert by_name[0]["id"] == "actor/bashar-al-assad" and by_name[0]["match"] is True
 
 
+def test_a_value_reconciled_against_wikidata_is_matched_by_its_sameas(client):
+    """A country column reconciled against Wikidata gives {"id": "Q858", ...}: the related actor's Wikidata
+    id decides, whatever the name the other service gave it."""
+    syria = seed_actor("Syria")["wikidata"]
+    told = post_batch(client, {"q0": {"query": "Assad", "properties": [
+        {"pid": "leaderOf", "v": {"id": syria, "name": "Syrian Arab Republic"}}]}})["q0"]["result"]
+    assert told[0]["id"] == "actor/bashar-al-assad" and told[0]["match"] is True
+    wrong = post_batch(client, {"q0": {"query": "Assad", "properties": [
+        {"pid": "leaderOf", "v": {"id": seed_actor("Egypt")["wikidata"], "name": "Syria"}}]}})["q0"]["result"]
+    assert not any(r["match"] for r in wrong)
+
+
 def test_alliance_membership_and_alliance_as_properties(client):
     answer = post_batch(client, {
         "q0": {"query": "Hizballah", "properties": [{"pid": "alliedWith", "v": "Iran"}]},
