@@ -65,6 +65,33 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("queries", help="list the named queries and their parameters")
     listing.set_defaults(run=cmd_queries)
 
+    link = commands.add_parser("link", parents=[common], help="link actors and places to Wikidata and DBpedia")
+    link.add_argument("--endpoint", default=os.environ.get("GEOKG_WIKIDATA_ENDPOINT"), metavar="URL",
+                      help="Wikidata's SPARQL endpoint (default: $GEOKG_WIKIDATA_ENDPOINT or "
+                           "https://query.wikidata.org/sparql)")
+    link.add_argument("--dbpedia", default=os.environ.get("GEOKG_DBPEDIA_ENDPOINT"), metavar="URL",
+                      help="DBpedia's SPARQL endpoint (default: $GEOKG_DBPEDIA_ENDPOINT or https://dbpedia.org/sparql)")
+    link.add_argument("--no-dbpedia", action="store_true",
+                      help="ask DBpedia nothing: its resources come from English Wikipedia sitelinks alone")
+    link.add_argument("--accept", nargs=2, action="append", default=[], metavar=("ACTOR", "QID"),
+                      help="record that ACTOR (URI or name) is the Wikidata entity QID (repeatable)")
+    link.add_argument("--reject", nargs=2, action="append", default=[], metavar=("ACTOR", "QID"),
+                      help="record that ACTOR is not QID; no later run links them (repeatable)")
+    link.add_argument("--list-review", action="store_true", help="list the candidates waiting for a person")
+    link.add_argument("--cache", metavar="DIR", help="where answers are kept (default: $GEOKG_LINK_CACHE or "
+                                                     "$XDG_CACHE_HOME/geokg/sparql)")
+    link.add_argument("--contact", help="how the endpoints' operators can reach you, sent in the User-Agent "
+                                        "(default: $GEOKG_CONTACT)")
+    link.add_argument("--timeout", type=float, default=float(os.environ.get("GEOKG_LINK_TIMEOUT", 65)),
+                      help="seconds to wait for one answer (default: $GEOKG_LINK_TIMEOUT or %(default)s)")
+    link.add_argument("--retries", type=int, default=3, help="retries after 429/503 or an empty answer "
+                                                             "(default: %(default)s)")
+    link.add_argument("--max-wait", type=float, default=120.0,
+                      help="the longest Retry-After honoured, in seconds; a longer one stops the run "
+                           "(default: %(default)s)")
+    link.add_argument("--batch", type=int, default=40, help="actors asked about in one query (default: %(default)s)")
+    link.set_defaults(run=cmd_link)
+
     export = commands.add_parser("export", parents=[common], help="dump every graph as N-Quads or TriG")
     export.add_argument("-f", "--format", choices=("nquads", "trig"), default="nquads")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
@@ -283,6 +310,90 @@ def cmd_queries(args) -> int:
     for q in named.catalogue().values():
         params = " ".join(f"{p.name}=<{p.type}>" if p.required else f"[{p.name}=<{p.type}>]" for p in q.params)
         print(f"{q.name}  {params}\n    {q.title}")
+    return 0
+
+
+def cmd_link(args) -> int:
+    from tqdm import tqdm
+
+    from geokg.loaders.linking.endpoint import (DBPEDIA, WIKIDATA, AnswerCache, EndpointError, Politeness,
+                                                SparqlClient, default_cache_dir, user_agent)
+    from geokg.loaders.linking.links import Linker, read_actors, record_decision, review_list
+
+    store, ids = _open(args), Ids(check_base(args.base))
+    if args.list_review:
+        return _print_review(review_list(store, ids))
+    cache = AnswerCache(Path(args.cache) if args.cache else default_cache_dir())
+    politeness = Politeness(timeout=args.timeout, retries=args.retries, max_wait=args.max_wait)
+    agent = user_agent(args.contact)
+    wikidata = SparqlClient(args.endpoint or WIKIDATA, cache, agent, politeness)
+    dbpedia = None if args.no_dbpedia else SparqlClient(args.dbpedia or DBPEDIA, cache, agent, politeness)
+    linker = Linker(store, ids, wikidata, dbpedia, batch=args.batch)
+    only = None
+    if args.accept or args.reject:
+        actors = {a.uri: a for a in read_actors(store, ids)}
+        only = set()
+        for decisions, status in ((args.accept, "accepted"), (args.reject, "rejected")):
+            for name, qid in decisions:
+                actor, entity = _actor_uri(name, ids, actors), _qid(qid)
+                record_decision(store, ids, actor, entity, status)
+                print(f"recorded: <{actor}> {status} {entity} in <{ids.dataset_graph('decisions')}>")
+                only.add(actor)
+    written = 0
+
+    def keep(count):
+        nonlocal written
+        written = count
+
+    try:
+        with tqdm(unit="actor", desc="linking", file=sys.stderr, disable=None) as bar:
+            summary = linker.run(only, progress=bar.update, on_written=keep,
+                                 started=lambda total: setattr(bar, "total", total))
+    except EndpointError as exc:
+        print(f"geokg link: {exc.message}; kept: the links of {written} actors in <{ids.dataset_graph('links')}> "
+              f"and {len(cache)} answers in {cache.directory}; run again to go on", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"geokg link: interrupted; kept: the links of {written} actors and {len(cache)} answers in "
+              f"{cache.directory}; run again to go on", file=sys.stderr)
+        return 130
+    asked = wikidata.asked + (dbpedia.asked if dbpedia else 0)
+    reused = wikidata.reused + (dbpedia.reused if dbpedia else 0)
+    print(f"linked {summary.actors} actors into <{ids.dataset_graph('links')}>: {summary.automatic} automatic, "
+          f"{summary.accepted} accepted, {summary.review} for review, {summary.given} given, "
+          f"{summary.unmatched} without a candidate; {asked} requests, {reused} answers from {cache.directory}")
+    return 0
+
+
+def _actor_uri(name: str, ids: Ids, actors: dict) -> str:
+    """An actor named by its URI, by the last part of its URI, or by its name."""
+    uri = name if name.startswith(("http://", "https://")) else str(ids.actor(name))
+    if uri not in actors:
+        raise GeokgError(f"no actor {name!r} (<{uri}>) in the store; `geokg link --list-review` names the "
+                         "actors with candidates", 2, "Unknown actor")
+    return uri
+
+
+def _qid(text: str) -> str:
+    from geokg.loaders.linking.candidates import QID, WD
+
+    qid = text[len(WD):] if text.startswith(WD) else text.removeprefix("wd:")
+    if not QID.match(qid):
+        raise GeokgError(f"{text!r} is not a Wikidata id (Q followed by digits)", 2, "Bad id")
+    return qid
+
+
+def _print_review(rows: list[dict]) -> int:
+    actor = None
+    for row in rows:
+        if row["actor"] != actor:
+            actor = row["actor"]
+            matched = f"  (linked to {row['match'].rsplit('/', 1)[-1]})" if row.get("match") else ""
+            print(f"{row.get('name', '')} <{actor}>{matched}")
+        print(f"  {row['to'].rsplit('/', 1)[-1]:<12} {float(row['score']):5.1f}  {row['label']}\n"
+              f"  {'':<12}        {row.get('why', '')}")
+    print(f"({len(rows)} candidate{'s' if len(rows) != 1 else ''} for review; decide with "
+          "`geokg link --accept ACTOR QID` or `--reject ACTOR QID`)")
     return 0
 
 
