@@ -19,7 +19,7 @@ MAX_KEPT_KEYS = 500_000
 PER_PIECE = 2000
 # Each query compares at most this many keys in full (those sharing most word pieces with it), and keeps
 # this many of its closest actors as candidates.
-COMPARED, KEPT = 300, 30
+COMPARED, KEPT = 60, 15
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -37,37 +37,48 @@ def similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     plain = difflib.SequenceMatcher(None, a, b).ratio()
-    words = difflib.SequenceMatcher(None, " ".join(sorted(a.split())), " ".join(sorted(b.split()))).ratio()
-    return max(plain, words)
+    a_sorted, b_sorted = " ".join(sorted(a.split())), " ".join(sorted(b.split()))
+    if (a_sorted, b_sorted) == (a, b):
+        return plain
+    return max(plain, difflib.SequenceMatcher(None, a_sorted, b_sorted).ratio())
 
 
 def pieces(text: str, words: int = 8) -> set[str]:
-    """Word pieces a misspelt name still likely shares with the right one: the first and last four
-    letters of each of its first ``words`` words ("hizbollah" finds "hizballah" by "hizb" and "llah")."""
+    """Word pieces a misspelt name still likely shares with the right one, from each of its first
+    ``words`` words: the first and last four letters ("hizbollah" finds "hizballah" by "hizb" and "llah"),
+    and the first two written after a space (" eg"), which count only at the start of a word ("Egpt"
+    finds "Egypt", "Isael" finds "Israel")."""
     found = set()
     for word in normalise(text).split()[:words]:
         if len(word) >= 4:
             found |= {word[:4], word[-4:]}
         elif len(word) == 3:
             found.add(word)
+        if len(word) >= 2:
+            found.add(" " + word[:2])
     return found
 
 
+def padded(key: str) -> str:
+    """A key as pieces are looked for in it: normalised, after a space, so that " eg" is a word start."""
+    return " " + normalise(key)
+
+
 class KeptKeys:
-    """Every distinct (name key, actor) of one dataset version, the keys also joined into one text, so
-    that finding a piece is one C-speed search of it rather than a test of every key."""
+    """Every distinct (name key, actor) of one dataset version, the keys also normalised and joined into
+    one text, so that finding a piece is one C-speed search of it rather than a test of every key."""
 
     def __init__(self, pairs: list[tuple[str, str]]):
-        self.pairs = pairs
+        self.pairs = [(padded(key), actor) for key, actor in pairs]
         self.starts = []
         offset = 0
-        for key, _ in pairs:
+        for key, _ in self.pairs:
             self.starts.append(offset)
             offset += len(key) + 1
-        self.text = "\n".join(key for key, _ in pairs)
+        self.text = "\n".join(key for key, _ in self.pairs)
 
     def occurrences(self, piece: str, cap: int):
-        """(key index, offset in the key) of each place ``piece`` occurs, at most ``cap`` of them."""
+        """(key index, offset in the padded key) of each place ``piece`` occurs, at most ``cap`` of them."""
         out = []
         pos = self.text.find(piece)
         while pos != -1 and len(out) < cap:
@@ -103,22 +114,31 @@ NAME_KEYS = NameKeys()
 
 
 def holding(store, found: set[str]) -> list[tuple[str, str]]:
-    """The (key, actor) pairs whose key holds one of the pieces: from the kept keys, or a scan of the store."""
+    """The (padded key, actor) pairs whose key holds one of the pieces: from the kept keys, or a scan of
+    the store, where a word start is one after a space or a hyphen."""
     kept = NAME_KEYS.get(store)
     if kept is not None:
         indexes = {i for piece in sorted(found) for i, _ in kept.occurrences(piece, PER_PIECE)}
         return [kept.pairs[i] for i in sorted(indexes)]
-    test = " || ".join(f"CONTAINS(?k, {sparql_term(Literal(p))})" for p in sorted(found))
-    rows = store.query(PREFIXES + f"SELECT DISTINCT ?c ?k WHERE {{ ?c gk:nameKey ?k FILTER({test}) }} "
+    tests = []
+    for piece in sorted(found):
+        if piece.startswith(" "):
+            word = sparql_term(Literal(piece[1:]))
+            tests.append(f"STRSTARTS(?k, {word}) || CONTAINS(?k, CONCAT(\" \", {word})) || "
+                         f"CONTAINS(?k, CONCAT(\"-\", {word}))")
+        else:
+            tests.append(f"CONTAINS(?k, {sparql_term(Literal(piece))})")
+    rows = store.query(PREFIXES + f"SELECT DISTINCT ?c ?k WHERE {{ ?c gk:nameKey ?k FILTER({' || '.join(tests)}) }} "
                                   f"LIMIT {PER_PIECE * len(found)}").texts()
-    return [(r["k"], r["c"]) for r in rows]
+    return [(padded(r["k"]), r["c"]) for r in rows]
 
 
 def closest(text: str, pairs: list[tuple[str, str]]) -> list[str]:
     """The actors of ``pairs`` whose keys are closest to ``text``, at most KEPT: the keys sharing most of
     its word pieces are compared in full."""
     mine = pieces(text)
-    shared = [(sum(p in key for p in mine), -abs(len(key) - len(text)), key, actor) for key, actor in pairs]
+    length = len(padded(text))
+    shared = [(sum(p in key for p in mine), -abs(len(key) - length), key, actor) for key, actor in pairs]
     shared = sorted((s for s in shared if s[0]), reverse=True)[:COMPARED]
     ranked = sorted(((similarity(text, key), actor) for _, _, key, actor in shared), reverse=True)
     out = []
@@ -132,20 +152,18 @@ def closest(text: str, pairs: list[tuple[str, str]]) -> list[str]:
 
 def suggest(store, prefix: str, limit: int) -> list[str] | None:
     """Actors whose name or alias is ``prefix``, starts with it, or has a word that does, in that order
-    and shortest first; None when the store's keys are not kept (the caller then uses the site search)."""
+    and shortest first (compared normalised: "al mon" finds "al-Monitor"); None when the store's keys
+    are not kept (the caller then uses the site search)."""
     kept = NAME_KEYS.get(store)
     if kept is None:
         return None
-    prefix = prefix.lower()
+    prefix = padded(prefix)
+    if prefix == " ":
+        return []
     ranked = {}
-    for i, offset in kept.occurrences(prefix, 50 * limit):
+    for i, offset in kept.occurrences(prefix, 20 * limit):
         key, actor = kept.pairs[i]
-        if offset == 0:
-            rank = (0 if key == prefix else 1, len(key), key)
-        elif not key[offset - 1].isalnum():
-            rank = (2, len(key), key)
-        else:
-            continue
+        rank = ((0 if key == prefix else 1) if offset == 0 else 2, len(key), key)
         if actor not in ranked or rank < ranked[actor]:
             ranked[actor] = rank
     return sorted(ranked, key=lambda a: (ranked[a], a))[:limit]

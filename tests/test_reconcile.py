@@ -240,6 +240,16 @@ def test_a_wikidata_id_finds_an_actor_named_otherwise(client):
     assert all({"id": "property:wikidata", "value": 0.0} in r["features"] for r in results[1:])
 
 
+@pytest.mark.parametrize("typed, expected", [
+    ("Egpt", "actor/egypt"), ("Syia", "actor/syria"), ("Hizbolah", "actor/hizballah"),
+    ("Mahmud Zahhar", "actor/mahmoud-zahar"), ("al monitor", "actor/al-monitor"), ("Rouhany", "actor/hassan-rouhani"),
+])
+def test_misspelt_and_respelt_names_are_offered(client, typed, expected):
+    """No key is spelt so: the look-alike search finds the actor by its word pieces, for review."""
+    results = post_batch(client, {"q0": {"query": typed}})["q0"]["result"]
+    assert results and results[0]["id"] == expected
+
+
 def test_get_answers_as_post_does(client):
     queries = {"q0": {"query": "Iran"}, "q1": {"query": "Hezbollah", "type": ["ArmedGroup", "State"]}}
     by_get = client.get("/reconcile", query_string={"queries": json.dumps(queries)}).get_json()
