@@ -26,8 +26,8 @@ ANSWERS = {
 STATE_LIKE = frozenset({"ps"})
 # Words of rigour's weak names that name another polity than today's state: "Confederate States of America",
 # "Russian Empire", "Socialist Soviet Republic of Georgia" are listed under the United States, Russia, Georgia.
-FORMER = frozenset({"empire", "confederate", "colonies", "soviet", "socialist", "citizen", "subject", "english",
-                    "formerly", "was", "kingdom of great britain and ireland"})
+FORMER = re.compile(r"\b(?:empire|confederate|colonies|soviet|socialist|citizen|subject|english|formerly|was|"
+                    r"kingdom of great britain and ireland)\b")
 _DROP = str.maketrans("", "", ".'’ʻ`")
 _SPACE = re.compile(r"[^\w]+|_")
 _BRACKET = re.compile(r"\s*\(.*\)\s*$")
@@ -142,8 +142,10 @@ def _states() -> dict[str, str]:
         names = (t["name"], t.get("full_name", t["name"]), *t.get("names_strong", []))
         keys = {key(n) for n in names} - {""}
         # A full name's bracket only places it ("England (United Kingdom of Great Britain ...)").
-        for k in {key(_BRACKET.sub("", n)) for n in names} - {""}:
+        for k in {key(_BRACKET.sub("", n)) for n in names}:
             words = k.split()
+            if not k.isascii():
+                continue
             for n in range(1, len(words) + 1):
                 for i in range(len(words) - n + 1):
                     parts.setdefault(" ".join(words[i:i + n]), set()).add(t["code"])
@@ -156,13 +158,14 @@ def _states() -> dict[str, str]:
     for t in territories:
         if not _sovereign(t):
             continue
-        for name in t.get("names_weak", []):
+        own = {t["code"]}
+        for name in t.get("names_weak", ()):
             # Names in other scripts never give an ASCII key: skip them before the costly normalisation.
-            if not name[:1].isascii() and not unicodedata.normalize("NFKD", name[:1])[:1].isascii():
+            if not name.isascii() and not unicodedata.normalize("NFKD", name[0])[0].isascii():
                 continue
             k = key(name)
-            if (len(k) < 4 or not k.isascii() or k in strong or k in taken or parts.get(k, {t["code"]}) != {t["code"]}
-                    or set(k.split()) & FORMER or any(w in k for w in FORMER if " " in w)):
+            if len(k) < 4 or k in strong or k in taken or not k.isascii() or parts.get(k, own) != own \
+                    or FORMER.search(k):
                 continue
             # A weak name two states both claim names neither.
             weak[k] = t["qid"] if weak.get(k, t["qid"]) == t["qid"] else ""
