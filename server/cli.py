@@ -326,7 +326,7 @@ def cmd_link(args) -> int:
     cache = AnswerCache(Path(args.cache) if args.cache else default_cache_dir())
     politeness = Politeness(timeout=args.timeout, retries=args.retries, max_wait=args.max_wait)
     agent = user_agent(args.contact)
-    wikidata = SparqlClient(args.endpoint or WIKIDATA, cache, agent, politeness)
+    wikidata = SparqlClient(args.endpoint or WIKIDATA, cache, agent, politeness, row_cap=None)
     dbpedia = None if args.no_dbpedia else SparqlClient(args.dbpedia or DBPEDIA, cache, agent, politeness)
     linker = Linker(store, ids, wikidata, dbpedia, batch=args.batch)
     only = None

@@ -81,7 +81,8 @@ def seed_store(path: Path, keep_ids: bool = False) -> Path:
     load_paths(store, [str(SEED)], Ids(BASE))
     if not keep_ids:
         store.update(f"""DELETE {{ GRAPH ?g {{ ?a <http://www.w3.org/2002/07/owl#sameAs> ?w }} }}
-            WHERE {{ GRAPH ?g {{ ?a <http://www.w3.org/2002/07/owl#sameAs> ?w }} FILTER(STRSTARTS(STR(?w), "{WD}")) }}""")
+            WHERE {{ GRAPH ?g {{ ?a <http://www.w3.org/2002/07/owl#sameAs> ?w }}
+                     FILTER(STRSTARTS(STR(?w), "{WD}")) }}""")
     store.flush()
     del store
     gc.collect()

@@ -108,10 +108,10 @@ def proxy(upstream):
     running.close()
 
 
-def client(url, tmp_path, **politeness) -> SparqlClient:
+def client(url, tmp_path, row_cap=10_000, **politeness) -> SparqlClient:
     options = {"timeout": 5.0, "retries": 3, "max_wait": 10.0, "backoff": 0.05, **politeness}
     return SparqlClient(url, AnswerCache(tmp_path / "cache"), user_agent("tests@example.org"),
-                        Politeness(**options))
+                        Politeness(**options), row_cap=row_cap)
 
 
 def iran(rows) -> list[str]:
@@ -271,3 +271,16 @@ def test_a_smaller_declared_cap_is_paged_under(tmp_path):
         assert server.requests[-3:] == [(5_000, 0), (5_000, 5_000), (5_000, 10_000)]
     finally:
         server.close()
+
+
+def test_a_server_without_a_silent_cap_still_has_its_declared_cap_checked(tmp_path):
+    """Wikidata's client has no silent cap (its answers are whole or an error), so 10,000 rows are taken;
+    a cap the server declares still counts."""
+    silent, declared = Capped(total=10_000, cap=10_000), Capped(total=10_000, cap=10_000, declare=True)
+    try:
+        assert len(client(silent.url, tmp_path, row_cap=None).select(ROWS, "the numbers")) == 10_000
+        with pytest.raises(TruncatedAnswer):
+            client(declared.url, tmp_path, row_cap=None).select(ROWS, "the numbers")
+    finally:
+        silent.close()
+        declared.close()

@@ -121,7 +121,6 @@ class Politeness:
     retries: int = 3
     max_wait: float = 120.0
     backoff: float = 2.0  # first wait when the server gives no Retry-After; doubled at each retry
-    row_cap: int = VIRTUOSO_ROW_CAP
 
 
 @dataclass
@@ -138,6 +137,9 @@ class SparqlClient:
     cache: AnswerCache
     agent: str = field(default_factory=user_agent)
     politeness: Politeness = field(default_factory=Politeness)
+    # The most rows the server answers with, when it cuts silently (Virtuoso); None for a server that does
+    # not (Wikidata's). A cap the server declares in X-SPARQL-MaxRows counts either way.
+    row_cap: int | None = VIRTUOSO_ROW_CAP
     sleep: object = time.sleep
     asked: int = 0  # requests sent over the network
     reused: int = 0  # answers read back from the cache
@@ -147,8 +149,8 @@ class SparqlClient:
         """Every row of a SELECT. An answer as long as the row cap (or the cap the server declares) is
         refused with TruncatedAnswer: ask with select_paged, or narrow the query."""
         answer = self._answer(query, what)
-        cap = min(self.politeness.row_cap, answer.declared_cap or self.politeness.row_cap)
-        if len(answer.rows) >= cap:
+        caps = [c for c in (self.row_cap, answer.declared_cap) if c]
+        if caps and len(answer.rows) >= min(caps):
             raise TruncatedAnswer(f"{self.endpoint}: the answer to {what} has {len(answer.rows):,} rows, the "
                                   f"server's cap: the rest was cut, so it is not used; page the query or narrow it")
         return answer.rows
@@ -158,7 +160,7 @@ class SparqlClient:
         than the row cap; a page cut by a smaller cap the server declares is asked again in smaller pages."""
         if "ORDER BY" not in query.upper() or _LIMIT.search(query):
             raise ValueError("select_paged needs a query with ORDER BY and without LIMIT or OFFSET")
-        page = min(page or self.politeness.row_cap, self.politeness.row_cap)
+        page = min(page or VIRTUOSO_ROW_CAP, self.row_cap or VIRTUOSO_ROW_CAP)
         rows, offset = [], 0
         while True:
             answer = self._answer(f"{query}\nLIMIT {page} OFFSET {offset}", f"{what} (rows {offset:,}+)")

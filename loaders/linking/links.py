@@ -140,7 +140,8 @@ def read_decisions(store, ids: Ids) -> dict[str, dict[str, str]]:
     """Actor -> {QID: "accepted" | "rejected"}, as people decided them."""
     decided: dict[str, dict[str, str]] = {}
     for row in store.query(_PREFIXES + f"""SELECT ?actor ?to ?status WHERE {{
-          GRAPH <{ids.dataset_graph('decisions')}> {{ ?link gk:linkFrom ?actor ; gk:linkTo ?to ; gk:linkStatus ?status }}
+          GRAPH <{ids.dataset_graph('decisions')}> {{
+            ?link gk:linkFrom ?actor ; gk:linkTo ?to ; gk:linkStatus ?status }}
         }}""", union=True).rows():
         qid = qid_of(str(row["to"]))
         if qid and str(row["status"]) in ("accepted", "rejected"):
