@@ -223,7 +223,8 @@ def candidate_ntriples(ids: Ids, new: str, old: str, evidence: str) -> list[str]
     link = f"<{ids.fact('candidate', new.rsplit('/', 1)[-1], old.rsplit('/', 1)[-1])}>"
     return [f"<{new}> {_gk('candidateSameAs')} <{old}>", f"{link} {_TYPE} {_gk('Link')}",
             f"{link} {_gk('linkFrom')} <{new}>", f"{link} {_gk('linkTo')} <{old}>",
-            f"{link} {_gk('linkStatus')} {text_literal('review')}", f"{link} {_gk('evidence')} {text_literal(evidence)}"]
+            f"{link} {_gk('linkStatus')} {text_literal('review')}",
+            f"{link} {_gk('evidence')} {text_literal(evidence)}"]
 
 
 def ntriples_text(triples: list[str]) -> str:

@@ -37,7 +37,7 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 _SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 _KEY = str(GK.nameKey)
-_ALSO = {frozenset({str(GK.State), str(GK.Place)})}
+_STATE, _PLACE, _ACTOR = str(GK.State), str(GK.Place), str(GK.Actor)
 
 
 @functools.lru_cache(maxsize=None)
@@ -57,37 +57,34 @@ def compatible(a: str, b: str, same_name: bool = False) -> bool:
     organisation), one of them unknown (gk:Actor, type Other), or, under the same name, a state and a place
     (an article that names a country only as where something happened declares a Place; the alias of a state
     may be its capital, which is a place of its own)."""
-    actor = str(GK.Actor)
-    return (a == b or actor in (a, b) or a in _supers(b) or b in _supers(a)
-            or same_name and frozenset({a, b}) in _ALSO)
+    return (a == b or _ACTOR in (a, b) or a in _supers(b) or b in _supers(a)
+            or same_name and {a, b} == {_STATE, _PLACE})
 
 
-def specific(classes) -> set:
+@functools.lru_cache(maxsize=1024)
+def specific(classes: frozenset) -> frozenset:
     """The classes a record is compared with: an actor typed both Organization and ArmedGroup (in two
     articles) is an armed group, and a state also named as a place is a state; otherwise each such pair
     would let a party or a capital join it."""
-    return {c for c in classes if not any(c != d and (c in _supers(d) or (c, d) == (str(GK.Place), str(GK.State)))
-                                          for d in classes)}
+    return frozenset(c for c in classes if not any(
+        c != d and (c in _supers(d) or (c, d) == (_PLACE, _STATE)) for d in classes))
 
 
-def class_of(actor: Actor) -> str:
-    return str(ACTOR_CLASS.get(actor.type) or getattr(GK, actor.type))
+@functools.lru_cache(maxsize=None)
+def class_of(kind: str) -> str:
+    """The class IRI of an actor type of the claims file."""
+    return str(ACTOR_CLASS.get(kind) or getattr(GK, kind))
 
 
-@dataclass(eq=False)
 class Known:
-    """An actor the resolution knows: its URI (None until a new node's suffix is settled), its first name,
-    its classes, every name key it was given, and its Wikidata id."""
+    """An actor the resolution knows: its URI (None until a new node's suffix is settled), its first name
+    and that name's key, its classes, every name key it was given, and its Wikidata id."""
 
-    uri: str | None
-    label: str
-    classes: set = field(default_factory=set)
-    keys: set = field(default_factory=set)
-    qid: str | None = None
+    __slots__ = ("uri", "label", "primary", "classes", "keys", "qid")
 
-    @property
-    def primary(self) -> str:
-        return self.label.lower()
+    def __init__(self, uri: str | None, label: str, classes=(), keys=(), qid: str | None = None):
+        self.uri, self.label, self.primary = uri, label, label.lower()
+        self.classes, self.keys, self.qid = set(classes), set(keys), qid
 
 
 @dataclass
@@ -113,17 +110,25 @@ class Resolver:
         self.by_key: dict[str, set] = {}
         self.by_qid: dict[str, Known] = {}
         self.asked_keys, self.asked_qids, self.asked_uris = set(), set(), set()
+        self.minted: dict[str, str] = {}
         self.queries = 0
 
     # --- what the store holds -------------------------------------------------------------------------
 
-    def _remember(self, known: Known) -> None:
+    def _remember(self, known: Known, keys=None) -> None:
+        """Index an actor by its URI, its Wikidata id and its keys (or only the new ``keys``)."""
         if known.uri:
             self.by_uri[known.uri] = known
-        for key in known.keys:
+        for key in known.keys if keys is None else keys:
             self.by_key.setdefault(key, set()).add(known)
         if known.qid:
             self.by_qid.setdefault(known.qid, known)
+
+    def _minted(self, name: str) -> str:
+        uri = self.minted.get(name)
+        if uri is None:
+            uri = self.minted[name] = str(self.ids.actor(name))
+        return uri
 
     def _fetch(self, docs: list[ClaimsDoc]) -> None:
         """One query for every key, Wikidata id and minted URI of these files that the load has not asked for."""
@@ -134,7 +139,7 @@ class Resolver:
                 qid = self._qid(actor)
                 if qid and qid not in self.asked_qids:
                     qids.add(qid)
-                uri = str(self.ids.actor(actor.name))
+                uri = self._minted(actor.name)
                 if uri not in self.asked_uris:
                     uris.add(uri)
         self.asked_keys |= keys
@@ -158,23 +163,15 @@ class Resolver:
   {{ SELECT DISTINCT ?a WHERE {{ GRAPH <{self.graph}> {{ {found} }} }} }}
   GRAPH <{self.graph}> {{ ?a ?p ?o FILTER(?p IN (<{_RDF_TYPE}>, <{_PREF}>, <{_KEY}>, <{_SAME_AS}>)) }}
 }}""").texts()
-        fetched: dict[str, Known] = {}
+        fetched: dict[str, dict] = {}
         for row in rows:
-            uri = row["a"]
-            if uri in self.by_uri:
-                continue
-            known = fetched.setdefault(uri, Known(uri, ""))
-            p, o = row["p"], row["o"]
-            if p == _RDF_TYPE:
-                known.classes.add(o)
-            elif p == _PREF:
-                known.label = known.label or o
-            elif p == _KEY:
-                known.keys.add(o)
-            elif o.startswith(str(WD)):
-                known.qid = o[len(str(WD)):]
-        for known in fetched.values():
-            self._remember(known)
+            if row["a"] not in self.by_uri:
+                fetched.setdefault(row["a"], {}).setdefault(row["p"], []).append(row["o"])
+        wikidata = str(WD)
+        for uri, values in fetched.items():
+            qids = [o[len(wikidata):] for o in values.get(_SAME_AS, ()) if o.startswith(wikidata)]
+            self._remember(Known(uri, min(values.get(_PREF, [""])), values.get(_RDF_TYPE, ()),
+                                 values.get(_KEY, ()), min(qids, default=None)))
 
     def _taken(self, uris: list[str]) -> set[str]:
         """Which of these URIs an actor of the actors graph has."""
@@ -196,7 +193,7 @@ class Resolver:
             if known not in found or found[known][0] > level:
                 found[known] = (level, key)
 
-        owner = self.by_uri.get(str(self.ids.actor(actor.name)))
+        owner = self.by_uri.get(self._minted(actor.name))
         if owner is not None and slug(owner.label) == slug(actor.name):
             rank(owner, NAME, name_key)
         for known in self.by_key.get(name_key, ()):
@@ -209,18 +206,29 @@ class Resolver:
                     rank(known, ALIAS, key)
         return found
 
+    @staticmethod
+    def _strong(known: Known, level: int, used: set, qid: str | None, cls: str) -> bool:
+        """Whether a match at this rank is strong enough to reuse the actor's node."""
+        return (level < ALIAS and known not in used and not (qid and known.qid and known.qid != qid)
+                and any(compatible(cls, c, level == NAME) for c in specific(frozenset(known.classes))))
+
     def _decide(self, actor: Actor, used: set) -> _Step:
-        qid, cls, name_key = self._qid(actor), class_of(actor), actor.name.lower()
+        qid, cls, name_key = self._qid(actor), class_of(actor.type), actor.name.lower()
         same = self.by_qid.get(qid) if qid else None
         if same is not None:
             if same not in used:
                 return self._reuse(actor, same, qid, cls)
             qid = None
+        # Most records name an actor known by that very name: one of them, and nothing else can rank as high.
+        named = [k for k in self.by_key.get(name_key, ()) if k.primary == name_key]
+        if len(named) == 1 and self._strong(named[0], NAME, used, qid, cls):
+            owner = self.by_uri.get(self._minted(actor.name))
+            if owner is None or owner is named[0] or slug(owner.label) != slug(actor.name):
+                return self._reuse(actor, named[0], qid, cls)
         # The article told its own records apart ("Damascus" the city beside Syria, whose alias it is there).
         matches = {k: v for k, v in self._matches(actor, name_key).items()
                    if k not in used and not (qid and k.qid and k.qid != qid)}
-        strong = {k: v for k, v in matches.items()
-                  if v[0] < ALIAS and any(compatible(cls, c, v[0] == NAME) for c in specific(k.classes))}
+        strong = {k: v for k, v in matches.items() if self._strong(k, v[0], used, qid, cls)}
         weak = []
         if strong:
             best = min(level for level, _ in strong.values())
@@ -236,7 +244,7 @@ class Resolver:
                     weak.append((known, f'"{key}" names both; typed {_local(cls)} here and '
                                         f'{", ".join(sorted(map(_local, known.classes)))} there'))
         known = Known(None, actor.name, {cls}, _keys(actor), qid)
-        uri = str(self.ids.actor(actor.name))
+        uri = self._minted(actor.name)
         if uri not in self.by_uri:
             known.uri = uri
         self._remember(known)
@@ -251,7 +259,7 @@ class Resolver:
         if qid and known.qid is None and qid not in self.by_qid:
             known.qid = step.qid = qid
         known.keys.update(step.keys)
-        self._remember(known)
+        self._remember(known, step.keys)
         return step
 
     def _settle(self, steps: list[_Step]) -> None:
@@ -260,7 +268,7 @@ class Resolver:
         waiting = [s.known for s in steps if s.known.uri is None]
         start = 2
         while waiting:
-            tried = {k: [f"{self.ids.actor(k.label)}-{n}" for n in range(start, start + SUFFIXES_ASKED)]
+            tried = {k: [f"{self._minted(k.label)}-{n}" for n in range(start, start + SUFFIXES_ASKED)]
                      for k in waiting}
             taken = self._taken(sorted({u for uris in tried.values() for u in uris}))
             for known, uris in tried.items():
@@ -270,7 +278,7 @@ class Resolver:
             waiting = [k for k in waiting if k.uri is None]
             start += SUFFIXES_ASKED
 
-    def resolve(self, docs: list[ClaimsDoc]) -> list[str]:
+    def resolve(self, docs: list[ClaimsDoc]) -> list[list[str]]:
         """Set ``uri`` on every actor record of ``docs`` (in order, each seeing those before it), and give,
         for each doc, the N-Triples lines its records add to the actors graph."""
         self._fetch(docs)
@@ -301,4 +309,4 @@ def _keys(actor: Actor) -> set:
 
 
 def _local(cls: str) -> str:
-    return "Other" if cls == str(GK.Actor) else cls.rsplit("#", 1)[-1]
+    return "Other" if cls == _ACTOR else cls.rsplit("#", 1)[-1]

@@ -233,7 +233,8 @@ def test_qid_of_supplies_ids_the_files_do_not_give(tmp_path):
         """) for n, name in (("a", "Hizballah"), ("b", "Party of God"))]
     load_paths(store, paths, Ids(BASE), qid_of=lambda actor: known.get(actor.name.lower()))
     assert holders(store, "party of god") == {ACTOR + "hizballah"}
-    same = store.query(PREFIXES + f"SELECT ?q WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ <{ACTOR}hizballah> owl:sameAs ?q }} }}")
+    same = store.query(PREFIXES +
+                       f"SELECT ?q WHERE {{ GRAPH <{ACTORS_GRAPH}> {{ <{ACTOR}hizballah> owl:sameAs ?q }} }}")
     assert [r["q"] for r in same.texts()] == ["http://www.wikidata.org/entity/Q41053"]
 
 
