@@ -9,6 +9,7 @@ from rdflib import RDFS, Literal, URIRef
 
 from geokg.loaders.model import PREDICATES
 from geokg.ontology import GK, NS, ontology_graph
+from geokg.queries import sparql_term
 
 PREFIXES = """PREFIX gk: <https://w3id.org/geokg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -140,6 +141,63 @@ CONSTRUCT {{ ?u ?p ?o . ?fact ?fp ?fo . ?n rdfs:label ?nl }} WHERE {{
   UNION {{ ?fact {LINKS} ?u . ?fact {LINKS} ?n . ?n rdfs:label ?nl }}
   UNION {{ ?u ?p2 ?n . ?n rdfs:label ?nl }}
 }}"""
+
+
+# Which article spelled the actor how: each article's graph keeps the names that article used. The distinct
+# names come first (3.6 ms for an actor in 13,000 articles, in memory); then each name's first articles, a
+# lookup each, rather than every (name, article) pair (26,000 rows, 60 ms, for that actor).
+SPELLINGS = PREFIXES + "SELECT DISTINCT ?spelling WHERE { ?u skos:prefLabel|skos:altLabel ?spelling }"
+SPELLING_USES = PREFIXES + """SELECT ?spelling ?article WHERE {
+  VALUES ?spelling { %s }
+  LATERAL { SELECT ?spelling ?article WHERE {
+    GRAPH ?g { ?u skos:prefLabel|skos:altLabel ?spelling . ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?article }
+  } LIMIT %d }
+}"""
+SPELLING_ARTICLES = 10
+MAX_SPELLINGS = 30
+
+
+def _spellings(store, uri: str) -> tuple[list[dict], bool]:
+    """Each spelling with its first SPELLING_ARTICLES articles, and whether articles differ in the names
+    they use (the actor was merged from several spellings)."""
+    names = sorted(row["spelling"] for row in _ask(store, SPELLINGS, uri))[:MAX_SPELLINGS]
+    if len(names) < 2:
+        return [{"spelling": name, "articles": [], "more": False} for name in names], False
+    values = " ".join(sparql_term(Literal(name)) for name in names)
+    found: dict[str, set] = {name: set() for name in names}
+    for row in _ask(store, SPELLING_USES % (values, SPELLING_ARTICLES + 1), uri):
+        found[row["spelling"]].add(row["article"])
+    spellings, by_article = [], {}
+    for name in names:
+        articles = sorted(found[name])
+        for article in articles:
+            by_article.setdefault(article, set()).add(name)
+        spellings.append({"spelling": name, "articles": articles[:SPELLING_ARTICLES],
+                          "more": len(articles) > SPELLING_ARTICLES})
+    merged = len({frozenset(used) for used in by_article.values()}) > 1
+    return spellings, merged
+
+
+# Each branch starts from the page's own URI: with the property in VALUES, the engine read every label of the
+# store first (11 s at 10M quads, against a fraction of a millisecond).
+EXTERNAL = PREFIXES + """SELECT DISTINCT ?ext ?p ?o WHERE {
+  { ?u owl:sameAs ?ext . ?ext rdfs:label ?o BIND(rdfs:label AS ?p) }
+  UNION { ?u owl:sameAs ?ext . ?ext schema:description ?o BIND(schema:description AS ?p) }
+  FILTER(isIRI(?ext) && (LANG(?o) = "" || LANGMATCHES(LANG(?o), "en")))
+}"""
+SPELLING_ARTICLES = 10
+
+
+def _external(rows, base: str) -> list[dict]:
+    """One entry per linked external entity with its label and description, outside our own URI space."""
+    found: dict[str, dict] = {}
+    for row in rows:
+        if row["ext"].startswith(base):
+            continue
+        entry = found.setdefault(row["ext"], {"uri": row["ext"], "label": None, "description": None})
+        field = "label" if row["p"].endswith("#label") else "description"
+        entry[field] = entry[field] or row["o"]
+    return [e for _, e in sorted(found.items()) if e["label"] or e["description"]]
 
 
 def _about(query: str, uri: str) -> str:
@@ -336,6 +394,8 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
     # workers (and pyoxigraph releases the GIL while each runs).
     overview = _QUERIES.submit(lambda: store.query(_about(OVERVIEW, uri)).rows())
     incoming_future = _QUERIES.submit(_ask, store, INCOMING, uri)
+    spellings_future = _QUERIES.submit(_spellings, store, uri)
+    external_future = _QUERIES.submit(_ask, store, EXTERNAL, uri)
     # How long each list is, from the index alone, decides how the lists are read.
     counts = {r["k"]: int(r["n"]) for r in _ask(store, COUNTS, uri)}
     paging = _paging(counts, page)
@@ -387,6 +447,8 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
         mentioned |= {e["place"], e["article"], *e["participant"], *e["class"]}
     for c in claims:
         mentioned |= {c["channel"], c["article"], *c["claimant"], *c["about"]}
+    spellings, merged = spellings_future.result()
+    mentioned |= {article for spelling in spellings for article in spelling["articles"]}
     if network:
         mentioned |= _drawn(uri, network)[1]
     label_of = _values_labels(store, mentioned)
@@ -404,7 +466,11 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
         "label": (names or labels or [uri.rstrip("/").rsplit("/", 1)[-1]])[0],
         "types": [{"uri": t, "label": label_of.get(t, t)} for t in types],
         "aliases": aliases,
+        "spellings": spellings,
+        "merged": merged,
         "sameAs": same_as,
+        # Our entity URIs are all {base}/id/...: what lies outside that space is another dataset's.
+        "external": _external(external_future.result(), uri.split("/id/", 1)[0] + "/"),
         "body": body,
         "properties": properties,
         "relations": relations,

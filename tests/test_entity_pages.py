@@ -187,3 +187,51 @@ def test_the_home_page_is_read_once_per_dataset_version(store):
                        headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 204
     after = client.get("/index.json").get_json()
     assert len(spy.sent) > asked and "Newcomer" in {a["label"] for a in after["actors"]}
+
+
+def _second_article(store, base, spelling):
+    """What the loader writes for an actor in a second article that spells it differently."""
+    graph, article = f"{base}/graph/other-article", f"{base}/id/article/other-article"
+    store.update(f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+INSERT DATA {{ GRAPH <{graph}> {{
+  <{graph}> <http://www.w3.org/ns/prov#wasDerivedFrom> <{article}> .
+  <{base}/id/actor/hizballah> skos:prefLabel "{spelling}" ; skos:altLabel "Party of God" .
+}} }}""")
+    return article
+
+
+def test_an_actor_named_differently_by_two_articles_lists_each_spelling_with_its_articles(store, ids):
+    other = _second_article(store, ids.base, "Hizbullah")
+    client = create_app({"GEOKG_STORE_OBJECT": store, "TESTING": True}).test_client()
+    data = client.get("/id/actor/hizballah.json").get_json()
+    used = {s["spelling"]: s["articles"] for s in data["spellings"]}
+    assert used["Hizbullah"] == [other] and used["Party of God"] == [other]
+    seed = [a for a in used["Hizballah"]]
+    assert seed and other not in seed
+    assert data["merged"] is True
+    page = client.get("/id/actor/hizballah").data.decode()
+    section = page[page.index('class="spellings"'):page.index("</section>", page.index('class="spellings"'))]
+    assert "<q>Hizbullah</q>" in section and "<q>Hizballah</q>" in section
+
+
+def test_an_actor_of_one_article_has_no_spellings_section(client):
+    data = client.get("/id/actor/iran.json").get_json()
+    assert data["merged"] is False and data["spellings"]
+    assert 'class="spellings"' not in client.get("/id/actor/iran").data.decode()
+
+
+def test_labels_and_descriptions_from_linked_data_show_marked_external_with_the_link_out(store, ids):
+    wikidata = "http://www.wikidata.org/entity/Q794"
+    store.update(f"""INSERT DATA {{ GRAPH <{ids.dataset_graph("links")}> {{
+  <{wikidata}> <http://www.w3.org/2000/01/rdf-schema#label> "Iran (from Wikidata)"@en , "Iran-fa"@fa ;
+      <https://schema.org/description> "a country in the fixture"@en .
+  <{ids.base}/id/actor/syria> <http://www.w3.org/2000/01/rdf-schema#label> "not external" .
+}} }}""")
+    client = create_app({"GEOKG_STORE_OBJECT": store, "TESTING": True}).test_client()
+    data = client.get("/id/actor/iran.json").get_json()
+    assert data["external"] == [{"uri": wikidata, "label": "Iran (from Wikidata)",
+                                 "description": "a country in the fixture"}]
+    page = client.get("/id/actor/iran").data.decode()
+    section = page[page.index('class="external"'):page.index("</section>", page.index('class="external"'))]
+    assert 'class="badge">external<' in section and f'href="{wikidata}" rel="external"' in section
+    assert "a country in the fixture" in section and "Iran-fa" not in section
