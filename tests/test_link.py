@@ -246,3 +246,15 @@ def test_wrong_type_halves_the_score():
     result = score(Actor(actor("egypt"), "State", "Egypt"), entity, {"Q3624078"}, {})
     assert result.score == 50.0 and not result.type_ok
     assert any("score halved" in e for e in result.evidence)
+
+
+def test_each_failure_is_one_line_naming_where(linked, wikidata, tmp_path, capsys):
+    closed = f"http://127.0.0.1:{free_port()}/sparql"
+    assert link(linked, closed, tmp_path / "cache") == 1
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    assert link(linked, wikidata, blocked) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2
+    assert err[0].startswith(f"geokg link: {closed}: cannot connect:") and "run again to go on" in err[0]
+    assert err[1].startswith(f"geokg link: cannot write the answer cache at {blocked} (--cache):")

@@ -104,10 +104,14 @@ class AnswerCache:
 
     def put(self, endpoint: str, query: str, entry: dict) -> None:
         path = self._path(endpoint, query)
-        path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_text(json.dumps({"endpoint": endpoint, "query": query, **entry}), encoding="utf-8")
-        os.replace(partial, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps({"endpoint": endpoint, "query": query, **entry}), encoding="utf-8")
+            os.replace(partial, path)
+        except OSError as exc:
+            raise GeokgError(f"cannot write the answer cache at {self.directory} (--cache): "
+                             f"{exc.strerror or exc}") from None
 
     def __len__(self) -> int:
         return sum(1 for _ in self.directory.glob("*/*.json")) if self.directory.is_dir() else 0
