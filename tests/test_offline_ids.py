@@ -76,6 +76,9 @@ def test_table_rows_answer_related_kinds_only():
     assert known_qid("U.N.", "Organization") == get_territory("un").qid
     assert known_qid("the European Union", "Organization") == get_territory("eu").qid
     assert known_qid("WHO", "Organization") and known_qid("who", "Organization") is None
+    assert known_qid("PLO", "ArmedGroup") == known_qid("Palestine Liberation Organization", "Organization")
+    for kind in ("State", "Person", "Media"):
+        assert known_qid("Hamas", kind) is None and known_qid("United Nations", kind) is None
 
 
 def test_a_malformed_row_is_an_error_naming_its_line(tmp_path, monkeypatch):

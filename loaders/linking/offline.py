@@ -13,14 +13,11 @@ from pathlib import Path
 
 TABLE = Path(__file__).resolve().parent / "known_actors.tsv"
 QID = re.compile(r"Q[1-9]\d*")
-# The kinds of actor a table row answers for: news and the extractor type a fighting party, an armed group
-# with a political wing or an alliance either way, but never as a state or a person.
-ANSWERS = {
-    "Organization": frozenset({"Organization", "Alliance"}),
-    "Alliance": frozenset({"Alliance", "Organization"}),
-    "ArmedGroup": frozenset({"ArmedGroup", "Organization", "PoliticalParty"}),
-    "PoliticalParty": frozenset({"PoliticalParty", "Organization", "ArmedGroup"}),
-}
+# The kinds of actor a table row answers for. News and the extractor type the same body either way (the PLO as
+# an organisation or an armed group, Hamas as an armed group or a party, NATO as an alliance or an
+# organisation), and the table's names are specific; what a row never answers for is a state or a person.
+ORGANISED = frozenset({"Organization", "Alliance", "ArmedGroup", "PoliticalParty"})
+ANSWERS = {kind: ORGANISED for kind in ORGANISED}
 # rigour marks the State of Palestine a jurisdiction rather than a country; news treats it as a state and
 # most UN members recognise it.
 STATE_LIKE = frozenset({"ps"})
