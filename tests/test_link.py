@@ -197,6 +197,13 @@ def test_accept_and_reject_survive_a_rerun(wikidata, tmp_path, capsys):
     assert [r["id"] for r in geonames] == ["7303944"]
 
 
+def test_a_person_may_accept_an_id_that_was_no_candidate(wikidata, tmp_path):
+    store = seed_store(tmp_path / "store")
+    assert link(store, wikidata, tmp_path / "cache", "--accept", "Syrian opposition", "wd:Q990000099") == 0
+    assert links_of(store) == {("syrian-opposition", "Q990000099"): "accepted"}
+    assert same_as(store) == {("syrian-opposition", WD + "Q990000099")}
+
+
 def test_given_ids_are_not_searched(wikidata, tmp_path):
     store = seed_store(tmp_path / "store", keep_ids=True)
     assert link(store, wikidata, tmp_path / "cache") == 0
