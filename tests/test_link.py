@@ -246,6 +246,9 @@ def test_automatic_only_when_the_best_clearly_leads():
     assert decide([scored("Q1", 100), scored("Q2", 40)], {})[-1].qid == "Q1"  # 40 is not plausible
     assert [s.status for s in decide([scored("Q1", 100), scored("Q2", 60)], {"Q1": "rejected"})] == \
         ["rejected", "review"]
+    # Many equal look-alikes (an exact title brings back every book of that name): the best five, older first.
+    many = decide([scored(f"Q{n}", 50, type_ok=False) for n in range(20, 0, -1)] + [scored("Q99", 100)], {})
+    assert [s.qid for s in many] == ["Q99", "Q1", "Q2", "Q3", "Q4", "Q5"] and many[0].status == "automatic"
 
 
 def test_wrong_type_halves_the_score():

@@ -15,7 +15,7 @@ reconciliation service (openrefine-wikibase, engine.py) scores, with the differe
   with no type at all. Entities that are only Wikimedia internals (disambiguation pages) are dropped.
 - Automatic match, as OpenRefine: the best candidate, of the right type, scores above 95 less 5 per
   property compared, and more than 10 above the second. Every other candidate scoring at least 50 is kept
-  for review; below 50 it is dropped.
+  for review, the best 5 at most (ties go to the lower QID, as in OpenRefine); below 50 it is dropped.
 """
 
 import difflib
@@ -30,6 +30,9 @@ VALIDATION_THRESHOLD = 95.0
 DISCOUNT_PER_PROPERTY = 5.0
 MATCH_GAP = 10.0
 PLAUSIBLE = 50.0
+# Candidates kept for review per actor. An exact name brings back every book, film and article of that title
+# on Wikidata; OpenRefine too returns only its best few (ranked by score, then by the lower QID).
+MAX_REVIEW = 5
 
 WIKIMEDIA_INTERNAL = "Q17442446"
 # Wikidata classes per type of ours, beyond the wd: closeMatch the ontology states (read at run time):
@@ -175,12 +178,14 @@ def decide(scored: list[Scored], decisions: dict) -> list[Scored]:
         threshold = VALIDATION_THRESHOLD - DISCOUNT_PER_PROPERTY * best.properties
         if best.type_ok and best.score > threshold and best.score > second + MATCH_GAP:
             best.status = "automatic"
-    kept = []
+    kept, review = [], 0
     for s in ranked:
         if s.qid in decisions:
             s.status = decisions[s.qid]
-        elif s.status != "automatic" and s.score < PLAUSIBLE:
-            continue
+        elif s.status != "automatic":
+            if s.score < PLAUSIBLE or review == MAX_REVIEW:
+                continue
+            review += 1
         kept.append(s)
     return kept
 
