@@ -55,8 +55,8 @@ def key(name: str) -> str:
 def known_qid(name: str, kind: str) -> str | None:
     """The Wikidata id of the actor ``name`` of geokg type ``kind``, where it is known offline, else None.
 
-    States come from rigour's names for today's sovereign states (a person, a city or a party named like one
-    gets nothing: only kind State is looked up there); the other kinds from known_actors.tsv.
+    States come from rigour's names for sovereign states, today's and former ones (a person, a city or a party
+    named like one gets nothing: only kind State is looked up there); the other kinds from known_actors.tsv.
     """
     if not name or not kind:
         return None
@@ -110,15 +110,18 @@ def _table() -> tuple[dict[str, Known], dict[str, Known]]:
 
 
 def _territories() -> list[dict]:
-    # rigour's own territory records (names_strong, names_weak) as its lookup reads them; its public
-    # lookup_territory also matches cities ("Tehran" -> Iran) and takes ~1 s to build for 25,000 names.
+    """rigour's own territory records (names_strong, names_weak) as its lookup reads them, today's first so that
+    their names win over a former state's; its public lookup_territory also matches cities ("Tehran" -> Iran)
+    and takes ~1 s to build for 25,000 names."""
     from rigour._core import territories_jsonl
 
-    return [json.loads(line) for line in territories_jsonl().splitlines() if line.strip()]
+    records = [json.loads(line) for line in territories_jsonl().splitlines() if line.strip()]
+    return sorted(records, key=lambda t: bool(t.get("is_historical")))
 
 
 def _sovereign(t: dict) -> bool:
-    return not t.get("is_historical") and bool(t.get("qid")) and (t.get("is_country") or t["code"] in STATE_LIKE)
+    """A sovereign state, today's or a former one (the Soviet Union keeps its own id, never Russia's)."""
+    return bool(t.get("qid")) and bool(t.get("is_country") or t["code"] in STATE_LIKE)
 
 
 @functools.cache
@@ -128,7 +131,7 @@ def _state_labels() -> dict[str, str]:
 
 @functools.cache
 def _states() -> dict[str, str]:
-    """Lookup key -> QID for today's sovereign states: their names and rigour's strong names first, then the
+    """Lookup key -> QID for sovereign states: their names and rigour's strong names first, then the
     weak ones (other languages, old and informal names) that are plain ASCII, not a part of another
     territory's name ("Korea" of North Korea and South Korea), and name no former polity."""
     territories = _territories()
