@@ -284,3 +284,12 @@ def test_a_server_without_a_silent_cap_still_has_its_declared_cap_checked(tmp_pa
     finally:
         silent.close()
         declared.close()
+
+
+def test_many_candidates_are_asked_about_in_chunks(proxy, tmp_path):
+    from geokg.loaders.linking.candidates import FETCH_CHUNK, fetch
+
+    qids = ["Q794"] + [f"Q{990_100_000 + n}" for n in range(2 * FETCH_CHUNK + 10)]
+    entities = fetch(client(proxy.url, tmp_path), qids, {"Q3624078"})
+    assert entities["Q794"].labels == {"Iran"} and entities["Q794"].classes == {"Q3624078"}
+    assert len(proxy.seen) == 2 * 3  # statements and types, for each of three chunks

@@ -23,6 +23,9 @@ PREFIX schema: <http://schema.org/>
 # Since 2024 Wikidata keeps names shared by every language (most people's) under the language code "mul".
 LANGUAGES = ("en", "mul")
 QID = re.compile(r"^Q[1-9][0-9]*$")
+# Entities asked about in one query: a common name ("Egypt") finds hundreds of same-titled works on Wikidata,
+# and one query about all of them could pass its 60-second limit.
+FETCH_CHUNK = 100
 _YEAR = re.compile(r"^(-?\d{1,4})-")
 
 
@@ -97,23 +100,24 @@ def search(client: SparqlClient, names: list[str]) -> dict[str, set]:
 def fetch(client: SparqlClient, qids: list[str], classes: set) -> dict[str, Entity]:
     """The entities, with the statements the scoring reads."""
     entities = {q: Entity(q) for q in qids}
-    if not qids:
-        return entities
-    for row in client.select(facts_query(qids), f"the statements of {len(entities)} entities"):
-        entity = entities.get(qid_of(row["item"]["value"]))
-        if entity is not None:
-            _read_fact(entity, row["key"]["value"], row["value"]["value"],
-                       _year(row.get("start")), _year(row.get("end")))
-    for row in client.select(types_query(qids, classes), f"the types of {len(entities)} entities"):
-        entity = entities.get(qid_of(row["item"]["value"]))
-        if entity is None:
-            continue
-        kind = qid_of(row["type"]["value"])
-        if kind:
-            entity.types.add(kind)
-        reached = qid_of(row["class"]["value"]) if "class" in row else None
-        if reached:
-            entity.classes.add(reached)
+    ordered = sorted(entities)
+    for start in range(0, len(ordered), FETCH_CHUNK):
+        part = ordered[start:start + FETCH_CHUNK]
+        for row in client.select(facts_query(part), f"the statements of {len(part)} entities"):
+            entity = entities.get(qid_of(row["item"]["value"]))
+            if entity is not None:
+                _read_fact(entity, row["key"]["value"], row["value"]["value"],
+                           _year(row.get("start")), _year(row.get("end")))
+        for row in client.select(types_query(part, classes), f"the types of {len(part)} entities"):
+            entity = entities.get(qid_of(row["item"]["value"]))
+            if entity is None:
+                continue
+            kind = qid_of(row["type"]["value"])
+            if kind:
+                entity.types.add(kind)
+            reached = qid_of(row["class"]["value"]) if "class" in row else None
+            if reached:
+                entity.classes.add(reached)
     return entities
 
 
