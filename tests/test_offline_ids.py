@@ -126,3 +126,13 @@ def test_extracted_claims_file_carries_wikidata_and_the_loader_accepts_it():
     doc = check_claims(raw, "invented.yaml", default_article="invented.txt")
     assert doc.actors["Iran"].wikidata == "Q794"
     assert doc.actors["NATO"].wikidata == ids["NATO"]
+
+
+def test_the_gazetteers_state_ids_agree_with_known_qid():
+    # Both come from rigour: the gazetteer's at build time by ISO code, known_qid's at run time by name.
+    from geokg.loaders.extract import gazetteer
+
+    states = [e for e in gazetteer.load().states.values() if e.wikidata]
+    found = {e.name: known_qid(e.name, "State") for e in states}
+    assert all(found[e.name] in (e.wikidata, None) for e in states)
+    assert sum(found[e.name] == e.wikidata for e in states) >= 200
