@@ -293,3 +293,29 @@ def test_many_candidates_are_asked_about_in_chunks(proxy, tmp_path):
     entities = fetch(client(proxy.url, tmp_path), qids, {"Q3624078"})
     assert entities["Q794"].labels == {"Iran"} and entities["Q794"].classes == {"Q3624078"}
     assert len(proxy.seen) == 2 * 3  # statements and types, for each of three chunks
+
+
+def test_an_interrupted_run_keeps_its_work(proxy, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    store, cache = seed_store(tmp_path / "store"), tmp_path / "cache"
+    proxy.stall_seconds, proxy.stall_on = 60.0, '"Hamas"'
+    process = subprocess.Popen([sys.executable, "-m", "geokg", "link", "--store", str(store), "--base", BASE,
+                                "--endpoint", proxy.url, "--no-dbpedia", "--cache", str(cache), "--timeout", "60"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any('"Hamas"' in s["query"] for s in proxy.seen) and process.poll() is None:
+            assert time.monotonic() < deadline, "the run never reached the armed groups"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert err.strip().splitlines() == [f"geokg link: interrupted; kept: the links of 8 actors and "
+                                        f"{len(AnswerCache(cache))} answers in {cache}; run again to go on"]
+    assert links_of(store)[("syria", "Q858")] == "automatic"
