@@ -82,8 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "$XDG_CACHE_HOME/geokg/sparql)")
     link.add_argument("--contact", help="how the endpoints' operators can reach you, sent in the User-Agent "
                                         "(default: $GEOKG_CONTACT)")
-    link.add_argument("--timeout", type=float, default=float(os.environ.get("GEOKG_LINK_TIMEOUT", 65)),
-                      help="seconds to wait for one answer (default: $GEOKG_LINK_TIMEOUT or %(default)s)")
+    link.add_argument("--timeout", type=float, help="seconds to wait for one answer "
+                                                    "(default: $GEOKG_LINK_TIMEOUT or 65)")
     link.add_argument("--retries", type=int, default=3, help="retries after 429/503 or an empty answer "
                                                              "(default: %(default)s)")
     link.add_argument("--max-wait", type=float, default=120.0,
@@ -324,7 +324,7 @@ def cmd_link(args) -> int:
     if args.list_review:
         return _print_review(review_list(store, ids))
     cache = AnswerCache(Path(args.cache) if args.cache else default_cache_dir())
-    politeness = Politeness(timeout=args.timeout, retries=args.retries, max_wait=args.max_wait)
+    politeness = Politeness(timeout=_link_timeout(args.timeout), retries=args.retries, max_wait=args.max_wait)
     agent = user_agent(args.contact)
     wikidata = SparqlClient(args.endpoint or WIKIDATA, cache, agent, politeness, row_cap=None)
     dbpedia = None if args.no_dbpedia else SparqlClient(args.dbpedia or DBPEDIA, cache, agent, politeness)
@@ -363,6 +363,16 @@ def cmd_link(args) -> int:
           f"{summary.accepted} accepted, {summary.review} for review, {summary.given} given, "
           f"{summary.unmatched} without a candidate; {asked} requests, {reused} answers from {cache.directory}")
     return 0
+
+
+def _link_timeout(option: float | None) -> float:
+    if option is not None:
+        return option
+    text = os.environ.get("GEOKG_LINK_TIMEOUT", "65")
+    try:
+        return float(text)
+    except ValueError:
+        raise GeokgError(f"GEOKG_LINK_TIMEOUT={text!r} is not a number of seconds", 2, "Bad setting") from None
 
 
 def _actor_uri(name: str, ids: Ids, actors: dict) -> str:

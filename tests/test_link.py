@@ -268,3 +268,10 @@ def test_each_failure_is_one_line_naming_where(linked, wikidata, tmp_path, capsy
     assert len(err) == 2
     assert err[0].startswith(f"geokg link: {closed}: cannot connect:") and "run again to go on" in err[0]
     assert err[1].startswith(f"geokg link: cannot write the answer cache at {blocked} (--cache):")
+
+
+def test_a_bad_timeout_setting_stops_link_alone(linked, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GEOKG_LINK_TIMEOUT", "soon")
+    assert main(["queries"]) == 0  # the setting is read by `link`, not when any command's options are built
+    assert link(linked, "http://127.0.0.1:9/none", tmp_path / "cache") == 2
+    assert capsys.readouterr().err.strip() == "geokg link: GEOKG_LINK_TIMEOUT='soon' is not a number of seconds"

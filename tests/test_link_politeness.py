@@ -192,7 +192,7 @@ def test_no_work_is_lost_when_the_server_stops_answering(proxy, tmp_path, capsys
     proxy.stall_on = '"Hamas"'  # the armed groups' search, after the states, alliances and organisations
     assert main(args) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith(f"geokg link: {proxy.url}: no answer to the entities named like")
+    assert len(err) == 1 and err[0].startswith(f"geokg link: {proxy.url}: no answer to the search for")
     # Written before the stall: four states, the axis, two organisations and a party.
     assert f"kept: the links of 8 actors in <{LINKS}>" in err[0] and str(cache) in err[0]
     statuses = links_of(store)

@@ -90,7 +90,7 @@ def search(client: SparqlClient, names: list[str]) -> dict[str, set]:
     """Name -> QIDs of the entities that carry it."""
     found: dict[str, set] = {}
     if names:
-        for row in client.select(search_query(names), f"the entities named like {len(set(names))} names"):
+        for row in client.select(search_query(names), f"the search for {len(set(names))} names"):
             qid = qid_of(row["item"]["value"])
             if qid:
                 found.setdefault(row["name"]["value"], set()).add(qid)

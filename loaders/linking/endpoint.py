@@ -144,7 +144,6 @@ class SparqlClient:
     # The most rows the server answers with, when it cuts silently (Virtuoso); None for a server that does
     # not (Wikidata's). A cap the server declares in X-SPARQL-MaxRows counts either way.
     row_cap: int | None = VIRTUOSO_ROW_CAP
-    sleep: object = time.sleep
     asked: int = 0  # requests sent over the network
     reused: int = 0  # answers read back from the cache
     waited: list = field(default_factory=list)  # seconds slept before each retry
@@ -200,13 +199,16 @@ class SparqlClient:
             if attempt:
                 wait = self._wait_for(last_wait, attempt)
                 self.waited.append(wait)
-                self.sleep(wait)
+                time.sleep(wait)
             self.asked += 1
             last_wait = None
             try:
-                result = self._request(query).query()
-                body = result.response.read()
-                declared = result.response.headers.get("X-SPARQL-MaxRows")
+                response = self._request(query).query().response
+                try:
+                    body = response.read()
+                    declared = response.headers.get("X-SPARQL-MaxRows")
+                finally:
+                    response.close()
             except urllib.error.HTTPError as exc:
                 if exc.code not in _RETRYABLE:
                     raise EndpointError(f"{self.endpoint}: HTTP {exc.code} to {what}: {_first_line(exc)}") from None
