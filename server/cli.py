@@ -357,6 +357,8 @@ def cmd_link(args) -> int:
         print(f"geokg link: interrupted; kept: the links of {written} actors and {len(cache)} answers in "
               f"{cache.directory}; run again to go on", file=sys.stderr)
         return 130
+    for note in wikidata.notes + (dbpedia.notes if dbpedia else []):
+        print(f"geokg link: {note}", file=sys.stderr)
     asked = wikidata.asked + (dbpedia.asked if dbpedia else 0)
     reused = wikidata.reused + (dbpedia.reused if dbpedia else 0)
     print(f"linked {summary.actors} actors into <{ids.dataset_graph('links')}>: {summary.automatic} automatic, "

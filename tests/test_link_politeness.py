@@ -254,9 +254,12 @@ def test_an_answer_of_exactly_the_row_cap_is_not_taken_as_complete(tmp_path):
     try:
         with pytest.raises(TruncatedAnswer, match=r"has 10,000 rows, the server's cap"):
             client(server.url, tmp_path).select(ROWS, "the numbers")
-        rows = client(server.url, tmp_path).select_paged(ROWS + " ORDER BY ?n", "the numbers")
+        paging = client(server.url, tmp_path)
+        rows = paging.select_paged(ROWS + " ORDER BY ?n", "the numbers")
         assert sorted(int(r["n"]["value"]) for r in rows) == list(range(25_000))
         assert server.requests[1:] == [(10_000, 0), (10_000, 10_000), (10_000, 20_000)]
+        assert paging.notes == [f"{server.url}: the numbers: 25,000 rows, more than one answer of 10,000 "
+                                "(the server's cap) holds; asked in 3 pages"]
     finally:
         server.close()
 
@@ -266,8 +269,10 @@ def test_a_smaller_declared_cap_is_paged_under(tmp_path):
     try:
         with pytest.raises(TruncatedAnswer):
             client(server.url, tmp_path).select(ROWS, "the numbers")
-        rows = client(server.url, tmp_path).select_paged(ROWS + " ORDER BY ?n", "the numbers")
+        paging = client(server.url, tmp_path)
+        rows = paging.select_paged(ROWS + " ORDER BY ?n", "the numbers")
         assert sorted(int(r["n"]["value"]) for r in rows) == list(range(12_000))
+        assert "cut a page at its declared cap of 5,000 rows" in paging.notes[0]
         assert server.requests[-3:] == [(5_000, 0), (5_000, 5_000), (5_000, 10_000)]
     finally:
         server.close()

@@ -147,6 +147,7 @@ class SparqlClient:
     asked: int = 0  # requests sent over the network
     reused: int = 0  # answers read back from the cache
     waited: list = field(default_factory=list)  # seconds slept before each retry
+    notes: list = field(default_factory=list)  # answers that reached a cap and were asked in pages
 
     def select(self, query: str, what: str) -> list[dict]:
         """Every row of a SELECT. An answer as long as the row cap (or the cap the server declares) is
@@ -168,10 +169,15 @@ class SparqlClient:
         while True:
             answer = self._answer(f"{query}\nLIMIT {page} OFFSET {offset}", f"{what} (rows {offset:,}+)")
             if answer.declared_cap and answer.declared_cap < page and len(answer.rows) >= answer.declared_cap:
+                self.notes.append(f"{self.endpoint}: {what}: the server cut a page at its declared cap of "
+                                  f"{answer.declared_cap:,} rows; asked again in pages of that size")
                 page = answer.declared_cap
                 continue
             rows += answer.rows
             if len(answer.rows) < page:
+                if offset:
+                    self.notes.append(f"{self.endpoint}: {what}: {len(rows):,} rows, more than one answer of "
+                                      f"{page:,} (the server's cap) holds; asked in {offset // page + 1} pages")
                 return rows
             offset += page
 
