@@ -275,3 +275,12 @@ def test_a_bad_timeout_setting_stops_link_alone(linked, tmp_path, monkeypatch, c
     assert main(["queries"]) == 0  # the setting is read by `link`, not when any command's options are built
     assert link(linked, "http://127.0.0.1:9/none", tmp_path / "cache") == 2
     assert capsys.readouterr().err.strip() == "geokg link: GEOKG_LINK_TIMEOUT='soon' is not a number of seconds"
+
+
+def test_a_rejected_match_no_longer_gives_a_country(wikidata, tmp_path):
+    store, cache = seed_store(tmp_path / "store"), tmp_path / "cache"
+    assert link(store, wikidata, cache) == 0
+    assert link(store, wikidata, cache, "--reject", "Syria", "Q858", "--reject", "Bashar al-Assad", "Q990000006") == 0
+    evidence = rows(store, f"""SELECT ?e WHERE {{ GRAPH <{LINKS}> {{ ?l gk:linkFrom <{actor('bashar-al-assad')}> ;
+        gk:linkTo <{WD}Q990000005> ; gk:evidence ?e }} }}""")
+    assert evidence and not any(r["e"].startswith("country:") for r in evidence)

@@ -245,8 +245,11 @@ class Linker:
             kept = decide(results, decisions.get(actor.uri, {}))
             scored[actor.uri] = kept
             matched[actor.uri] = [s.qid for s in kept if s.status in ("automatic", "accepted")]
+            # A match of an earlier run that a person has since rejected must not stand for the actor's country.
             if matched[actor.uri]:
                 known[actor.uri] = matched[actor.uri][0]
+            else:
+                known.pop(actor.uri, None)
             self._count(kept, summary)
         all_matched = sorted({q for qs in matched.values() for q in qs})
         resources = candidates.dbpedia_resources(self.dbpedia, all_matched) if self.dbpedia else {}
