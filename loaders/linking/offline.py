@@ -66,7 +66,7 @@ def known_qid(name: str, kind: str) -> str | None:
     if not k or len(k.replace(" ", "")) <= 3 and not bare.replace(".", "").replace(" ", "").isupper():
         return None
     if kind == "State":
-        return _states().get(k)
+        return _strong()[0].get(k) or _weak().get(k)
     row = _table()[0].get(k)
     return row.qid if row and kind in ANSWERS.get(row.type, ()) else None
 
@@ -109,16 +109,6 @@ def _table() -> tuple[dict[str, Known], dict[str, Known]]:
     return by_key, by_qid
 
 
-def _territories() -> list[dict]:
-    """rigour's own territory records (names_strong, names_weak) as its lookup reads them, today's first so that
-    their names win over a former state's; its public lookup_territory also matches cities ("Tehran" -> Iran)
-    and takes ~1 s to build for 25,000 names."""
-    from rigour._core import territories_jsonl
-
-    records = [json.loads(line) for line in territories_jsonl().splitlines() if line.strip()]
-    return sorted(records, key=lambda t: bool(t.get("is_historical")))
-
-
 def _sovereign(t: dict) -> bool:
     """A sovereign state, today's or a former one (the Soviet Union keeps its own id, never Russia's)."""
     return bool(t.get("qid")) and bool(t.get("is_country") or t["code"] in STATE_LIKE)
@@ -129,33 +119,57 @@ def _state_labels() -> dict[str, str]:
     return {t["qid"]: t["name"] for t in _territories() if _sovereign(t)}
 
 
-@functools.cache
 def _states() -> dict[str, str]:
-    """Lookup key -> QID for sovereign states: their names and rigour's strong names first, then the
-    weak ones (other languages, old and informal names) that are plain ASCII, not a part of another
-    territory's name ("Korea" of North Korea and South Korea), and name no former polity."""
-    territories = _territories()
+    """Lookup key -> QID for every state name known, strong and weak (for tests and tools)."""
+    return _strong()[0] | _weak()
+
+
+@functools.cache
+def _territories() -> list[dict]:
+    """rigour's own territory records (names_strong, names_weak) as its lookup reads them, today's first so that
+    their names win over a former state's; its public lookup_territory also matches cities ("Tehran" -> Iran)
+    and takes ~1 s to build for 25,000 names."""
+    from rigour._core import territories_jsonl
+
+    records = [json.loads(line) for line in territories_jsonl().splitlines() if line.strip()]
+    return sorted(records, key=lambda t: bool(t.get("is_historical")))
+
+
+@functools.cache
+def _strong() -> tuple[dict[str, str], frozenset[str]]:
+    """(lookup key -> QID of the sovereign states' names and rigour's strong names, the keys of the other
+    territories' names). Weak names are indexed only when a state's name misses these (_weak)."""
     strong: dict[str, str] = {}
     taken: set[str] = set()
-    parts: dict[str, set[str]] = {}
-    for t in territories:
-        names = (t["name"], t.get("full_name", t["name"]), *t.get("names_strong", []))
-        keys = {key(n) for n in names} - {""}
-        # A full name's bracket only places it ("England (United Kingdom of Great Britain ...)").
-        for k in {key(_BRACKET.sub("", n)) for n in names}:
-            words = k.split()
-            if not k.isascii():
-                continue
-            for n in range(1, len(words) + 1):
-                for i in range(len(words) - n + 1):
-                    parts.setdefault(" ".join(words[i:i + n]), set()).add(t["code"])
+    for t in _territories():
+        keys = {key(n) for n in (t["name"], t.get("full_name", t["name"]), *t.get("names_strong", []))} - {""}
         if _sovereign(t):
             for k in keys:
                 strong.setdefault(k, t["qid"])
         else:
             taken |= keys
+    return strong, frozenset(taken)
+
+
+@functools.cache
+def _weak() -> dict[str, str]:
+    """Lookup key -> QID of rigour's weak names of sovereign states (other languages, old and informal names)
+    that are plain ASCII, are no part of another territory's name ("Korea" of North Korea and South Korea)
+    and name no former polity; a weak name two states claim names neither."""
+    strong, taken = _strong()
+    parts: dict[str, set[str]] = {}
+    for t in _territories():
+        # A full name's bracket only places it ("England (United Kingdom of Great Britain ...)").
+        for k in {key(_BRACKET.sub("", n)) for n in (t["name"], t.get("full_name", t["name"]),
+                                                      *t.get("names_strong", []))}:
+            if not k.isascii():
+                continue
+            words = k.split()
+            for n in range(1, len(words) + 1):
+                for i in range(len(words) - n + 1):
+                    parts.setdefault(" ".join(words[i:i + n]), set()).add(t["code"])
     weak: dict[str, str] = {}
-    for t in territories:
+    for t in _territories():
         if not _sovereign(t):
             continue
         own = {t["code"]}
@@ -167,6 +181,5 @@ def _states() -> dict[str, str]:
             if len(k) < 4 or k in strong or k in taken or not k.isascii() or parts.get(k, own) != own \
                     or FORMER.search(k):
                 continue
-            # A weak name two states both claim names neither.
             weak[k] = t["qid"] if weak.get(k, t["qid"]) == t["qid"] else ""
-    return strong | {k: q for k, q in weak.items() if q}
+    return {k: q for k, q in weak.items() if q}
