@@ -87,7 +87,8 @@ def manifest(g) -> dict:
         "preview": {"url": service_url + "/preview?id={{id}}", "width": 400, "height": 240},
         "suggest": {kind: {"service_url": service_url, "service_path": f"/suggest/{kind}"}
                     for kind in ("entity", "type", "property")},
-        "defaultTypes": [{"id": t, "name": types[t]["name"]} for t in types],
+        # Actor, the type of every actor, would match anything and is left to be asked for by name.
+        "defaultTypes": [{"id": t, "name": types[t]["name"]} for t in types if t != "Actor"],
         "batchSize": BATCH_SIZE,
         "extend": {"propose_properties": {"service_url": service_url, "service_path": "/propose_properties"},
                    "property_settings": []},

@@ -23,8 +23,9 @@ WIKIDATA_PIDS = ("wikidata", "p-wikidata", "sameas", "owl:sameas", "qid")
 
 @functools.lru_cache(maxsize=None)
 def actor_types() -> dict[str, dict]:
-    """Every actor class of the ontology by local name: its label and the classes it falls under (itself
-    included), so that asking for Organization accepts an ArmedGroup, as Wikidata's P279* does."""
+    """Every actor class of the ontology by local name (gk:Actor itself too, the type of an actor of no
+    more precise kind): its label and the classes it falls under (itself included), so that asking for
+    Organization accepts an ArmedGroup, as Wikidata's P279* does."""
     graph = ontology_graph()
     parents = {}
     for cls, parent in graph.subject_objects(RDFS.subClassOf):
@@ -39,10 +40,10 @@ def actor_types() -> dict[str, dict]:
         return found
 
     out = {}
-    for name in sorted(parents):
+    for name in sorted({"Actor", *parents}):
         above = ancestors(name)
-        if "Actor" in above and name != "Actor":
-            out[name] = {"name": _label(graph, GK[name]) or name, "under": above - {"Actor"}}
+        if "Actor" in above:
+            out[name] = {"name": _label(graph, GK[name]) or name, "under": above}
     return out
 
 

@@ -313,6 +313,12 @@ def test_extend_with_memberships_dates_allies_rivals_and_claims(client):
     assert sorted(v["str"] for v in rows["actor/syria"]["claims"]) == said
     assert rows["actor/iran"]["wikidata"] == [{"str": seed_actor("Iran")["wikidata"]}]
     assert rows["actor/not-there"] == {p: [] for p in properties}
+    # A column made of actor values may be reconciled again against the type the meta gives it.
+    for meta in answer["meta"]:
+        if "type" in meta:
+            again = post_batch(client, {"q0": {"query": rows["actor/iran"]["alliedWith"][0]["name"],
+                                               "type": meta["type"]["id"]}})
+            assert again["q0"]["result"][0]["match"] is True
 
 
 def test_propose_properties(client):
