@@ -30,16 +30,14 @@ def _root() -> str:
     return request.url_root.rstrip("/")
 
 
-def _answer(data, status: int = 200) -> Response:
+def _answer(data) -> Response:
     """JSON, or JSONP when the client names a callback, as v0.2 clients in a browser do."""
     callback = request.values.get("callback")
     if callback is None:
-        response = jsonify(data)
-        response.status_code = status
-        return response
+        return jsonify(data)
     if not _CALLBACK.match(callback) or len(callback) > 100:
         raise GeokgError(f"callback {callback[:100]!r} is not a JavaScript function name", 400, BAD)
-    return Response(f"/**/{callback}({json.dumps(data)});", status, mimetype="application/javascript")
+    return Response(f"/**/{callback}({json.dumps(data)});", mimetype="application/javascript")
 
 
 def _json_parameter(name: str):
