@@ -28,7 +28,7 @@ def test_axis_of_resistance_members_with_hamas_leaving(live_server):
           ?m gk:memberOf ?axis . ?axis skos:prefLabel "Axis of Resistance" . ?m skos:prefLabel ?name }""")
     assert {r["name"]["value"] for r in rows} == {"Iran", "Syria", "Hizballah", "Hamas"}
     left = select(live_server, """
-        SELECT ?date WHERE { ?st gk:relation gk:leftAlliance ; gk:subject/skos:prefLabel "Hamas" ;
+        SELECT DISTINCT ?date WHERE { ?st gk:relation gk:leftAlliance ; gk:subject/skos:prefLabel "Hamas" ;
                                  gk:object/skos:prefLabel "Axis of Resistance" ; gk:date ?date }""", method="POST")
     assert [r["date"]["value"] for r in left] == ["2012"]
 
