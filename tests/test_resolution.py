@@ -331,3 +331,33 @@ def test_two_records_of_one_article_are_never_one_node(tmp_path, files):
         - {subject: Hizballah, predicate: alliedWith, object: Hezbollah, sentence: One wing praised the other.}
         """)], Ids(BASE))
     assert subjects_and_objects(store, "d") == {(ACTOR + "hizballah", ACTOR + "hezbollah")}
+
+
+def test_hostile_names_are_looked_up_as_text_and_resolve_again(tmp_path):
+    name = 'Front" } ; DROP ALL ; #'
+    path = write(tmp_path, "h.yaml", f"""\
+        article: h.txt
+        actors:
+        - name: '{name}'
+          type: ArmedGroup
+          aliases: ["back\\\\slash", "line\\nbreak", "<http://evil.test/> }} #", "Ωμέγα"]
+        - {{name: Ruritania, type: State}}
+        relations:
+        - {{subject: '{name}', predicate: hostileTo, object: Ruritania, sentence: They clashed.}}
+        """)
+    store = open_store(None)
+    load_paths(store, [path], Ids(BASE))
+    before = quads(store)
+    load_paths(store, [path], Ids(BASE))
+    assert quads(store) == before
+    assert holders(store, "line\nbreak") == holders(store, name.lower()) == {ACTOR + "front-drop-all"}
+
+
+def test_an_alias_added_when_an_article_is_loaded_again_joins_the_actors_graph(tmp_path, files):
+    store = open_store(None)
+    load_paths(store, files[:2], Ids(BASE))
+    write(tmp_path, "second.yaml", SECOND.replace("[the Ruritanian government]", "[the Ruritanian government, Strelsau]"))
+    load_paths(store, [files[1]], Ids(BASE))
+    keys = store.query(PREFIXES + f"""SELECT ?k WHERE {{ GRAPH <{ACTORS_GRAPH}> {{
+        <{ACTOR}ruritania> gk:nameKey ?k }} }}""").texts()
+    assert {r["k"] for r in keys} == {"ruritania", "the ruritanian government", "strelsau"}
