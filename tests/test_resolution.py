@@ -356,7 +356,8 @@ def test_hostile_names_are_looked_up_as_text_and_resolve_again(tmp_path):
 def test_an_alias_added_when_an_article_is_loaded_again_joins_the_actors_graph(tmp_path, files):
     store = open_store(None)
     load_paths(store, files[:2], Ids(BASE))
-    write(tmp_path, "second.yaml", SECOND.replace("[the Ruritanian government]", "[the Ruritanian government, Strelsau]"))
+    write(tmp_path, "second.yaml",
+          SECOND.replace("[the Ruritanian government]", "[the Ruritanian government, Strelsau]"))
     load_paths(store, [files[1]], Ids(BASE))
     keys = store.query(PREFIXES + f"""SELECT ?k WHERE {{ GRAPH <{ACTORS_GRAPH}> {{
         <{ACTOR}ruritania> gk:nameKey ?k }} }}""").texts()
