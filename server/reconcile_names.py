@@ -6,14 +6,16 @@ import difflib
 import re
 import threading
 import unicodedata
+from array import array
+from collections import Counter
 
 from rdflib import Literal
 
 from geokg.queries.catalogue import sparql_term
 from geokg.server.reconcile_facts import PREFIXES
 
-# Past this many distinct name keys the list is not kept in memory (about 150 bytes a key), and each
-# batch scans the store's keys instead.
+# Past this many distinct name keys the list is not kept in memory (about 50 bytes a key, and each
+# actor's IRI once), and each batch scans the store's keys instead.
 MAX_KEPT_KEYS = 500_000
 # Look-alike search reads at most this many keys for each word piece.
 PER_PIECE = 2000
@@ -65,17 +67,25 @@ def padded(key: str) -> str:
 
 
 class KeptKeys:
-    """Every distinct (name key, actor) of one dataset version, the keys also normalised and joined into
-    one text, so that finding a piece is one C-speed search of it rather than a test of every key."""
+    """Every distinct (name key, actor) of one dataset version: the keys normalised and joined into one
+    text, so that finding a piece is one C-speed search of it rather than a test of every key, with
+    where each starts and whose it is (each actor's IRI stored once). About 50 bytes a key."""
 
     def __init__(self, pairs: list[tuple[str, str]]):
-        self.pairs = [(padded(key), actor) for key, actor in pairs]
-        self.starts = []
+        keys = [padded(key) for key, _ in pairs]
+        self.text = "\n".join(keys)
+        self.starts = array("q")
         offset = 0
-        for key, _ in self.pairs:
+        for key in keys:
             self.starts.append(offset)
             offset += len(key) + 1
-        self.text = "\n".join(key for key, _ in self.pairs)
+        self.starts.append(offset)
+        shared = {}
+        self.actors = [shared.setdefault(actor, actor) for _, actor in pairs]
+
+    def pair(self, i: int) -> tuple[str, str]:
+        """The i-th (padded key, actor)."""
+        return self.text[self.starts[i]:self.starts[i + 1] - 1], self.actors[i]
 
     def occurrences(self, piece: str, cap: int):
         """(key index, offset in the padded key) of each place ``piece`` occurs, at most ``cap`` of them."""
@@ -113,13 +123,13 @@ class NameKeys:
 NAME_KEYS = NameKeys()
 
 
-def holding(store, found: set[str]) -> list[tuple[str, str]]:
-    """The (padded key, actor) pairs whose key holds one of the pieces: from the kept keys, or a scan of
+def holding(store, found: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """For each piece, the (padded key, actor) pairs whose key holds it: from the kept keys, or a scan of
     the store, where a word start is one after a space or a hyphen."""
     kept = NAME_KEYS.get(store)
     if kept is not None:
-        indexes = {i for piece in sorted(found) for i, _ in kept.occurrences(piece, PER_PIECE)}
-        return [kept.pairs[i] for i in sorted(indexes)]
+        return {piece: [kept.pair(i) for i in dict.fromkeys(i for i, _ in kept.occurrences(piece, PER_PIECE))]
+                for piece in found}
     tests = []
     for piece in sorted(found):
         if piece.startswith(" "):
@@ -130,16 +140,17 @@ def holding(store, found: set[str]) -> list[tuple[str, str]]:
             tests.append(f"CONTAINS(?k, {sparql_term(Literal(piece))})")
     rows = store.query(PREFIXES + f"SELECT DISTINCT ?c ?k WHERE {{ ?c gk:nameKey ?k FILTER({' || '.join(tests)}) }} "
                                   f"LIMIT {PER_PIECE * len(found)}").texts()
-    return [(padded(r["k"]), r["c"]) for r in rows]
+    pairs = [(padded(r["k"]), r["c"]) for r in rows]
+    return {piece: [pair for pair in pairs if piece in pair[0]] for piece in found}
 
 
-def closest(text: str, pairs: list[tuple[str, str]]) -> list[str]:
-    """The actors of ``pairs`` whose keys are closest to ``text``, at most KEPT: the keys sharing most of
-    its word pieces are compared in full."""
-    mine = pieces(text)
+def closest(text: str, hits: dict[str, list[tuple[str, str]]]) -> list[str]:
+    """The actors whose keys are closest to ``text``, at most KEPT, from ``holding``'s answer: the keys
+    sharing most of its word pieces are compared in full."""
+    counts = Counter(pair for piece in pieces(text) for pair in hits.get(piece, ()))
     length = len(padded(text))
-    shared = [(sum(p in key for p in mine), -abs(len(key) - length), key, actor) for key, actor in pairs]
-    shared = sorted((s for s in shared if s[0]), reverse=True)[:COMPARED]
+    shared = sorted(((n, -abs(len(key) - length), key, actor) for (key, actor), n in counts.items()),
+                    reverse=True)[:COMPARED]
     ranked = sorted(((similarity(text, key), actor) for _, _, key, actor in shared), reverse=True)
     out = []
     for _, actor in ranked:
@@ -162,7 +173,7 @@ def suggest(store, prefix: str, limit: int) -> list[str] | None:
         return []
     ranked = {}
     for i, offset in kept.occurrences(prefix, 20 * limit):
-        key, actor = kept.pairs[i]
+        key, actor = kept.pair(i)
         rank = ((0 if key == prefix else 1) if offset == 0 else 2, len(key), key)
         if actor not in ranked or rank < ranked[actor]:
             ranked[actor] = rank
