@@ -12,8 +12,9 @@ the resolution's memory) and those that earlier files of the same load resolved:
 
 Anything weaker mints a new node and links the two by ``gk:candidateSameAs`` with a ``gk:Link`` for review:
 types that disagree, several actors at the best rank, or a shared alias alone (not flagged when that
-alias already names two actors or more: a surname, "the regime"). Two actors whose Wikidata ids differ are
-never matched. Two records of one article never become one node.
+alias already names two actors or more: a surname, "the regime"). A record whose Wikidata id joins it to one
+actor while its name would have joined another, which has no id, links those two the same way. Two actors
+whose Wikidata ids differ are never matched. Two records of one article never become one node.
 
 A new node gets the URI minted from its name when no other actor has it, else that URI with "-2", "-3"...
 The store is asked once per chunk of files for every key, id and URI not asked before in the load, and once
@@ -37,6 +38,7 @@ _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 _SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 _KEY = str(GK.nameKey)
+_CANDIDATE = str(GK.candidateSameAs)
 _STATE, _PLACE, _ACTOR = str(GK.State), str(GK.Place), str(GK.Actor)
 
 
@@ -80,11 +82,13 @@ class Known:
     """An actor the resolution knows: its URI (None until a new node's suffix is settled), its first name
     and that name's key, its classes, every name key it was given, and its Wikidata id."""
 
-    __slots__ = ("uri", "label", "primary", "classes", "keys", "qid")
+    __slots__ = ("uri", "label", "primary", "classes", "keys", "qid", "linked")
 
-    def __init__(self, uri: str | None, label: str, classes=(), keys=(), qid: str | None = None):
+    def __init__(self, uri: str | None, label: str, classes=(), keys=(), qid: str | None = None, linked=()):
         self.uri, self.label, self.primary = uri, label, label.lower()
         self.classes, self.keys, self.qid = set(classes), set(keys), qid
+        # The actors this one has a candidate link to (as URIs when read from the store), written once.
+        self.linked = set(linked)
 
 
 @dataclass
@@ -161,7 +165,7 @@ class Resolver:
         self.queries += 1
         rows = self.store.query(f"""SELECT ?a ?p ?o WHERE {{
   {{ SELECT DISTINCT ?a WHERE {{ GRAPH <{self.graph}> {{ {found} }} }} }}
-  GRAPH <{self.graph}> {{ ?a ?p ?o FILTER(?p IN (<{_RDF_TYPE}>, <{_PREF}>, <{_KEY}>, <{_SAME_AS}>)) }}
+  GRAPH <{self.graph}> {{ ?a ?p ?o FILTER(?p IN (<{_RDF_TYPE}>, <{_PREF}>, <{_KEY}>, <{_SAME_AS}>, <{_CANDIDATE}>)) }}
 }}""").texts()
         fetched: dict[str, dict] = {}
         for row in rows:
@@ -171,7 +175,7 @@ class Resolver:
         for uri, values in fetched.items():
             qids = [o[len(wikidata):] for o in values.get(_SAME_AS, ()) if o.startswith(wikidata)]
             self._remember(Known(uri, min(values.get(_PREF, [""])), values.get(_RDF_TYPE, ()),
-                                 values.get(_KEY, ()), min(qids, default=None)))
+                                 values.get(_KEY, ()), min(qids, default=None), values.get(_CANDIDATE, ())))
 
     def _taken(self, uris: list[str]) -> set[str]:
         """Which of these URIs an actor of the actors graph has."""
@@ -217,7 +221,14 @@ class Resolver:
         same = self.by_qid.get(qid) if qid else None
         if same is not None:
             if same not in used:
-                return self._reuse(actor, same, qid, cls)
+                step = self._reuse(actor, same, qid, cls)
+                # An actor met by this name before anyone knew its id may be the same one: say so, once.
+                for known, (level, key) in self._matches(actor, name_key).items():
+                    if (known is not same and known not in used and known.qid is None
+                            and not {known, known.uri} & same.linked and self._strong(known, level, used, qid, cls)):
+                        same.linked.add(known)
+                        step.candidates.append((known, f'"{key}" names both; only this one has Wikidata id {qid}'))
+                return step
             qid = None
         # Most records name an actor known by that very name: one of them, and nothing else can rank as high.
         named = [k for k in self.by_key.get(name_key, ()) if k.primary == name_key]
@@ -243,7 +254,7 @@ class Resolver:
                 else:
                     weak.append((known, f'"{key}" names both; typed {_local(cls)} here and '
                                         f'{", ".join(sorted(map(_local, known.classes)))} there'))
-        known = Known(None, actor.name, {cls}, _keys(actor), qid)
+        known = Known(None, actor.name, {cls}, _keys(actor), qid, linked=[k for k, _ in weak])
         uri = self._minted(actor.name)
         if uri not in self.by_uri:
             known.uri = uri

@@ -145,6 +145,8 @@ def test_loading_an_article_again_keeps_the_nodes_and_changes_nothing(tmp_path, 
     load_paths(store, [files[2]], Ids(BASE))
     assert quads(store) == before
     assert holders(store, "hezbollah") == {ACTOR + "hizballah"}
+    # Nothing left to add: loading the files again only replaces their graphs.
+    assert Resolver(store, Ids(BASE)).resolve([parse(p) for p in files]) == [[], [], []]
 
 
 def test_reloading_with_a_changed_sentence_replaces_only_that_article(files, tmp_path):
@@ -362,3 +364,26 @@ def test_an_alias_added_when_an_article_is_loaded_again_joins_the_actors_graph(t
     keys = store.query(PREFIXES + f"""SELECT ?k WHERE {{ GRAPH <{ACTORS_GRAPH}> {{
         <{ACTOR}ruritania> gk:nameKey ?k }} }}""").texts()
     assert {r["k"] for r in keys} == {"ruritania", "the ruritanian government", "strelsau"}
+
+
+def test_an_id_given_later_joins_its_actor_and_flags_the_one_met_by_name_before(tmp_path):
+    store = open_store(None)
+    texts = {"a": ("Hizballah", ""), "b": ("Party of God", ", wikidata: Q41053"),
+             "c": ("Hizballah", ", wikidata: Q41053")}
+    paths = [write(tmp_path, f"{n}.yaml", f"""\
+        article: {n}.txt
+        actors:
+        - {{name: {name}, type: ArmedGroup{qid}}}
+        - {{name: Ruritania, type: State}}
+        relations:
+        - {{subject: {name}, predicate: hostileTo, object: Ruritania, sentence: {name} threatened Ruritania.}}
+        """) for n, (name, qid) in texts.items()]
+    for path in paths:
+        load_paths(store, [path], Ids(BASE))
+    assert subjects_and_objects(store, "c") == {(ACTOR + "party-of-god", ACTOR + "ruritania")}
+    links = store.query(PREFIXES + "SELECT ?a ?b WHERE { ?a gk:candidateSameAs ?b }").texts()
+    assert [(r["a"], r["b"]) for r in links] == [(ACTOR + "party-of-god", ACTOR + "hizballah")]
+    before = quads(store)
+    load_paths(store, [paths[2]], Ids(BASE))
+    assert quads(store) == before
+    assert Resolver(store, Ids(BASE)).resolve([parse(p) for p in paths]) == [[], [], []]
