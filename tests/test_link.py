@@ -12,11 +12,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from rdflib import RDFS, Graph, URIRef
 
 from geokg.loaders.ids import Ids
 from geokg.loaders.linking.scoring import Actor, Entity, Scored, decide, score, similarity
 from geokg.loaders.pipeline import load_paths
 from geokg.loaders.store import open_store
+from geokg.server.app import create_app
 from geokg.server.cli import main
 
 BASE = "https://geokg.example.org"
@@ -284,3 +286,18 @@ def test_a_rejected_match_no_longer_gives_a_country(wikidata, tmp_path):
     evidence = rows(store, f"""SELECT ?e WHERE {{ GRAPH <{LINKS}> {{ ?l gk:linkFrom <{actor('bashar-al-assad')}> ;
         gk:linkTo <{WD}Q990000005> ; gk:evidence ?e }} }}""")
     assert evidence and not any(r["e"].startswith("country:") for r in evidence)
+
+
+def test_the_linked_entity_s_label_and_description_show_on_the_actor_s_page(linked):
+    fixture = Graph().parse(FIXTURES / "wikidata.ttl")
+    iran = URIRef(WD + EXPECTED["iran"])
+    label = str(fixture.value(iran, RDFS.label))
+    description = str(fixture.value(iran, URIRef("http://schema.org/description")))  # Wikidata's schema: is http
+    store = open_store(linked)
+    try:
+        client = create_app({"GEOKG_STORE_OBJECT": store, "GEOKG_BASE": BASE, "TESTING": True}).test_client()
+        external = client.get("/id/actor/iran.json").get_json()["external"]
+        assert {"uri": str(iran), "label": label, "description": description} in external
+    finally:
+        del store
+        gc.collect()

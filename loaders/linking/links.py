@@ -30,6 +30,7 @@ PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CREATOR = "http://purl.org/dc/terms/creator"
 GEONAMES_ID = "http://www.wikidata.org/prop/direct/P1566"
+SCHEMA_DESCRIPTION = "https://schema.org/description"
 # The order kinds are linked in: an actor's country and memberships name actors of the kinds before it.
 ORDER = ("State", "Alliance", "Organization", "PoliticalParty", "ArmedGroup", "Media", "Place", "Person", "Actor")
 STATUSES = ("automatic", "review", "accepted", "rejected")
@@ -288,6 +289,11 @@ class Linker:
                 entity = entities.get(qid)
                 if qid not in actor.given:
                     lines.append(f"<{actor.uri}> <{OWL_SAME}> <{WD}{qid}>")
+                # What Wikidata calls the entity, for the actor's page to show as external.
+                if entity is not None and entity.label:
+                    lines.append(f"<{WD}{qid}> <{RDFS_LABEL}> {_lit(entity.label)}")
+                if entity is not None and entity.description:
+                    lines.append(f"<{WD}{qid}> <{SCHEMA_DESCRIPTION}> {_lit(entity.description)}")
                 dbpedia = set(resources.get(qid, ()))
                 if not dbpedia and entity is not None and entity.enwiki:
                     dbpedia.add(dbpedia_from_sitelink(entity.enwiki))
