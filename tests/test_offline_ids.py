@@ -38,6 +38,7 @@ def test_well_known_state_ids():
     # former polities that rigour files under today's state, and have no record of their own there
     ("Confederate States of America", "State"), ("Russian Empire", "State"),
     ("us", "State"),  # the pronoun, not the abbreviation
+    ("ICC", "Organization"), ("Labour Party", "PoliticalParty"),  # names several bodies share
     ("Hamas", "State"), ("NATO", "Person"), ("Ruritania", "State"), ("", "State"),
 ])
 def test_no_id_for_the_wrong_kind_or_an_unknown_name(name, kind):
