@@ -103,7 +103,7 @@ def files(tmp_path):
                                                                  ("third", THIRD))]
 
 
-def test_two_spellings_of_one_actor_are_one_node(tmp_path, files):
+def test_two_spellings_of_one_actor_are_one_node(files):
     store = open_store(None)
     load_paths(store, files[:2], Ids(BASE))
     assert holders(store, "hizballah") == holders(store, "hezbollah") == {ACTOR + "hizballah"}
