@@ -131,8 +131,20 @@ def test_named_queries_and_pages_answer_as_recorded_before_parameters_were_bound
     changed = [q[:2] for q, was in zip(now["queries"], recorded["queries"]) if q[2] != was[2]]
     assert not changed, changed[:5]
     assert sorted(now["pages"]) == sorted(recorded["pages"])
-    changed = [path for path in recorded["pages"] if now["pages"][path] != recorded["pages"][path]]
+    changed = [path for path in recorded["pages"] if _as_recorded(now["pages"][path], recorded["pages"][path])
+               != recorded["pages"][path]]
     assert not changed, changed[:5]
+
+
+# Fields pages gained since the recording (issue 12: spellings, linked data): new, so not in it.
+ADDED_FIELDS = {"spellings", "merged", "external"}
+
+
+def _as_recorded(page, was):
+    """A page's JSON with the fields added since the recording set aside, once they are known additions."""
+    if isinstance(page, dict) and isinstance(was, dict) and set(page) - set(was) <= ADDED_FIELDS:
+        return {key: value for key, value in page.items() if key in was}
+    return page
 
 
 class Spy:
