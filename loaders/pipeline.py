@@ -115,8 +115,16 @@ def _written(store, chunk: list[Prepared], ontology: bool, actors_graph: str) ->
     return [p.loaded for p in chunk]
 
 
+def offline_qid(actor) -> str | None:
+    """The Wikidata id known offline for an actor's name and type (loaders/linking/offline.py): so a claims
+    file that writes "the U.S." and one that writes "United States" join one node without aliases or ids."""
+    from geokg.loaders.linking.offline import known_qid
+
+    return known_qid(actor.name, actor.type)
+
+
 def load_paths(store, paths, ids: Ids, progress=None, validate: bool = False, chunk_files: int = CHUNK_FILES,
-               chunk_triples: int = CHUNK_TRIPLES, qid_of=None) -> list[Loaded]:
+               chunk_triples: int = CHUNK_TRIPLES, qid_of=offline_qid) -> list[Loaded]:
     """Load files in chunks of at most ``chunk_files`` files or about ``chunk_triples`` triples, in the
     order given, each chunk in one transaction, so memory holds a chunk or two whatever the number of
     files. A chunk is written only when all of its files and all earlier chunks were good: one bad file,

@@ -387,3 +387,25 @@ def test_an_id_given_later_joins_its_actor_and_flags_the_one_met_by_name_before(
     load_paths(store, [paths[2]], Ids(BASE))
     assert quads(store) == before
     assert Resolver(store, Ids(BASE)).resolve([parse(p) for p in paths]) == [[], [], []]
+
+
+def test_offline_ids_join_two_spellings_of_a_state_that_no_file_links(tmp_path):
+    from geokg.loaders.linking.offline import known_qid
+
+    paths = [write(tmp_path, f"{n}.yaml", f"""\
+        article: {n}.txt
+        actors:
+        - {{name: {name}, type: State}}
+        - {{name: Jordan, type: {jordan}}}
+        relations:
+        - {{subject: {name}, predicate: supports, object: Jordan, sentence: {name} backed Jordan in a made-up story.}}
+        """) for n, name, jordan in (("a", "United States", "State"), ("b", "the U.S.", "Person"))]
+    store = open_store(None)
+    load_paths(store, paths, Ids(BASE))
+    assert known_qid("United States", "State") == known_qid("the U.S.", "State") is not None
+    assert holders(store, "the u.s.") == holders(store, "united states") == {ACTOR + "united-states"}
+    # A person named like a state gets no state's id, so stays apart (as a candidate for review).
+    assert holders(store, "jordan") == {ACTOR + "jordan", ACTOR + "jordan-2"}
+    without = open_store(None)
+    load_paths(without, paths, Ids(BASE), qid_of=None)
+    assert holders(without, "the u.s.") == {ACTOR + "the-u-s"}
