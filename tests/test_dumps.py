@@ -38,6 +38,7 @@ def test_the_index_lists_the_whole_dump_and_every_graph_with_a_json_twin(dumping
     assert graphs == {g for g in store.graphs() if g.startswith(f"{BASE}/graph/")}
     page = client.get("/dumps/")
     assert page.status_code == 200 and b"geokg.nq.gz" in page.data
+    assert b'<a href="/dumps/">Dumps</a>' in client.get("/").data
     assert '</dumps.json>; rel="alternate"; type="application/json"' in page.headers["Link"]
 
 
