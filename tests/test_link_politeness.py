@@ -24,7 +24,21 @@ from geokg.server.cli import main
 QUERY = "SELECT ?item WHERE { ?item <http://www.w3.org/2000/01/rdf-schema#label> \"Iran\"@en }"
 
 
-class Proxy:
+class _Loopback:
+    """A threaded HTTP server on a free loopback port, answering at /sparql."""
+
+    def _serve(self, handler):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Proxy(_Loopback):
     """A loopback HTTP server that passes SPARQL requests on to ``upstream``, or misbehaves as the plan says:
     each request takes the next step of ``plan`` ("forward", "429:SECONDS", "429-date:SECONDS", "503",
     "stall", "empty"); ``stall_on`` stalls every request whose query holds that text. Every request is
@@ -48,14 +62,7 @@ class Proxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 proxy.handle(self, "", body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
     def handle(self, request, query_string: str, body: bytes | None):
         form = urllib.parse.parse_qs(query_string or (body or b"").decode("ascii"))
@@ -207,7 +214,7 @@ def test_no_work_is_lost_when_the_server_stops_answering(proxy, tmp_path, capsys
     assert links_of(store)[("hamas", "Q38799")] == "automatic"
 
 
-class Capped:
+class Capped(_Loopback):
     """A Virtuoso-like server over TOTAL numbered rows: every answer stops at CAP rows, silently or, with
     ``declare``, with the X-SPARQL-MaxRows header Virtuoso sends; LIMIT and OFFSET are honoured."""
 
@@ -236,14 +243,7 @@ class Capped:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler)
 
 
 ROWS = "SELECT ?n WHERE { ?s <http://example.org/n> ?n }"
