@@ -439,7 +439,7 @@ def main() -> int:
                 for template in QUERIES.values():
                     ask(url, template % {"base": BASE})
         # Idle: every server has answered each query at least once, and then nothing for a while, long
-        # enough for geokg to shrink to its idle size (loaders/pool.py IDLE_SECONDS).
+        # enough for geokg to shrink to its idle size (store/pool.py IDLE_SECONDS).
         time.sleep(args.idle_seconds)
         for name in servers:
             report["memory_mib"][name] = {"idle": memory(pids[name])}

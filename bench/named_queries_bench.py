@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from endpoint_bench import BASE, GK, make_dataset  # noqa: E402
 
 from geokg import queries as named  # noqa: E402
-from geokg.loaders.store import install_ontology, open_store  # noqa: E402
+from geokg.store import install_ontology, open_store  # noqa: E402
 
 # The module, not the function of the same name that geokg.queries exports.
 catalogue = sys.modules["geokg.queries.catalogue"]

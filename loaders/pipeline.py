@@ -9,8 +9,8 @@ from geokg.loaders.ids import Ids, article_slug
 from geokg.loaders.mapping import claims_ntriples, nquads, ntriples_text
 from geokg.loaders.registry import format_for
 from geokg.loaders.resolution import Resolver
-from geokg.loaders.store import ontology_ntriples
-from geokg.loaders.writing import graph_write_update, replace_graphs_update
+from geokg.store.embedded import ontology_ntriples
+from geokg.store.writing import graph_write_update, replace_graphs_update
 from geokg.ontology import ONTOLOGY_IRI
 
 # About 3 MiB of N-Quads text a chunk at the benchmark's 320 triples a file. Peak RSS on the benchmark

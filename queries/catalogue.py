@@ -12,8 +12,8 @@ from rdflib import XSD, Literal, URIRef
 from geokg.loaders.dates import NotADate, iso_literal
 from geokg.loaders.errors import GeokgError
 from geokg.loaders.model import PREDICATES
-from geokg.loaders.querytext import query_form
-from geokg.loaders.sparqllex import tokenize
+from geokg.store.querytext import query_form
+from geokg.store.sparqllex import tokenize
 from geokg.ontology import GK
 
 HERE = Path(__file__).resolve().parent

@@ -9,8 +9,8 @@ from flask import Flask, current_app
 from geokg import __version__
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
-from geokg.loaders.pool import PooledStore
-from geokg.loaders.store import OxigraphStore, install_ontology
+from geokg.store.pool import PooledStore
+from geokg.store import OxigraphStore, install_ontology
 from geokg.server.config import MEMORY, Config, check_base
 from geokg.server.metrics import Metrics
 

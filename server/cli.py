@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _open(args):
     # Imported here, as the query catalogue is below: `geokg extract` needs neither the store nor rdflib.
-    from geokg.loaders.store import open_store
+    from geokg.store import open_store
 
     return open_store(None if args.store == MEMORY else args.store)
 

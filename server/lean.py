@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl
 from werkzeug.http import parse_options_header
 
 from geokg.loaders.errors import GeokgError
-from geokg.loaders.pool import QueryTimeout
-from geokg.loaders.querytext import query_kind
+from geokg.store.pool import QueryTimeout
+from geokg.store.querytext import query_kind
 from geokg.server import conneg
 from geokg.server.app import SECURITY_HEADERS
 

@@ -8,8 +8,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from geokg import queries as named
 from geokg.loaders.errors import GeokgError
-from geokg.loaders.pool import QueryTimeout
-from geokg.loaders.querytext import with_using
+from geokg.store.pool import QueryTimeout
+from geokg.store.querytext import with_using
 from geokg.server import conneg
 from geokg.server.app import geokg
 from geokg.server.descriptions import service_description, serialize

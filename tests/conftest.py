@@ -13,7 +13,7 @@ from hypothesis import settings
 
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
-from geokg.loaders.store import open_store
+from geokg.store import open_store
 from geokg.server.app import create_app, sample_claims
 
 BASE = "https://geokg.example.org"

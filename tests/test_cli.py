@@ -77,7 +77,7 @@ def test_query_from_rq_file(capsys, tmp_path):
 
 
 def test_console_script_reports_a_locked_store(tmp_path):
-    from geokg.loaders.store import open_store
+    from geokg.store import open_store
 
     store = tmp_path / "store"
     holder = open_store(store)

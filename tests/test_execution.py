@@ -3,9 +3,9 @@
 import pyoxigraph as ox
 import pytest
 
-from geokg.loaders.answers import tsv_texts
-from geokg.loaders.execution import execute
-from geokg.loaders.store import OxigraphStore
+from geokg.store.answers import tsv_texts
+from geokg.store.execution import execute
+from geokg.store import OxigraphStore
 
 TRICKY = r"""
 PREFIX ex: <http://example.org/>

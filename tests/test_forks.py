@@ -6,14 +6,14 @@ import time
 
 import pytest
 
-from geokg.loaders.forks import ForkServer
-from geokg.loaders.store import OxigraphStore
+from geokg.store.forks import ForkServer
+from geokg.store import OxigraphStore
 from geokg.server.app import create_app
 
 
 @pytest.fixture()
 def forks():
-    server = ForkServer(["geokg.loaders.workers"])
+    server = ForkServer(["geokg.store.workers"])
     yield server
     server.close()
 
@@ -32,7 +32,7 @@ def _gone(pid: int, seconds: float = 10) -> bool:
 
 
 def test_a_worker_answers_and_its_clean_exit_is_reported(forks):
-    child, connection = forks.start("geokg.loaders.workers:reader_main", (False,))
+    child, connection = forks.start("geokg.store.workers:reader_main", (False,))
     assert connection.recv()[0] == "ready"
     assert child.is_alive() and child.exitcode is None
     connection.send(None)
@@ -41,7 +41,7 @@ def test_a_worker_answers_and_its_clean_exit_is_reported(forks):
 
 
 def test_a_killed_worker_reports_its_signal(forks):
-    child, connection = forks.start("geokg.loaders.workers:reader_main", (False,))
+    child, connection = forks.start("geokg.store.workers:reader_main", (False,))
     connection.recv()
     child.kill()
     child.join(10)
@@ -49,14 +49,14 @@ def test_a_killed_worker_reports_its_signal(forks):
 
 
 def test_a_worker_that_raises_exits_with_1_and_says_why(forks, capfd):
-    child, _ = forks.start("geokg.loaders.workers:reader_main", ())
+    child, _ = forks.start("geokg.store.workers:reader_main", ())
     child.join(10)
     assert child.exitcode == 1
     assert "TypeError" in capfd.readouterr().err
 
 
 def test_workers_die_with_the_fork_server(forks):
-    child, connection = forks.start("geokg.loaders.workers:reader_main", (False,))
+    child, connection = forks.start("geokg.store.workers:reader_main", (False,))
     connection.recv()
     os.kill(forks.server.pid, signal.SIGKILL)
     assert _gone(child.pid)
@@ -65,11 +65,11 @@ def test_workers_die_with_the_fork_server(forks):
 
 
 def test_the_fork_server_comes_back_after_it_died(forks):
-    first, connection = forks.start("geokg.loaders.workers:reader_main", (False,))
+    first, connection = forks.start("geokg.store.workers:reader_main", (False,))
     connection.recv()
     os.kill(forks.server.pid, signal.SIGKILL)
     forks.server.wait(10)
-    child, connection = forks.start("geokg.loaders.workers:reader_main", (False,))
+    child, connection = forks.start("geokg.store.workers:reader_main", (False,))
     assert connection.recv()[0] == "ready"
     assert child.pid != first.pid
 
@@ -105,7 +105,7 @@ def test_a_served_store_starts_no_resource_tracker(tmp_path):
                     commands.append(cmdline.read().replace(b"\0", b" ").decode())
             except FileNotFoundError:
                 continue
-        assert any("geokg.loaders.forks" in command for command in commands)
+        assert any("geokg.store.forks" in command for command in commands)
         assert not any("resource_tracker" in command for command in commands)
     finally:
         app.extensions["geokg"].store.close()

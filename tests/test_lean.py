@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from geokg.loaders.execution import execute
-from geokg.loaders.store import open_store
+from geokg.store.execution import execute
+from geokg.store import open_store
 from geokg.server.app import create_app
 
 BASE = "https://geokg.example.org"

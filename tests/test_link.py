@@ -17,7 +17,7 @@ from rdflib import RDFS, Graph, URIRef
 from geokg.loaders.ids import Ids
 from geokg.loaders.linking.scoring import Actor, Entity, Scored, decide, score, similarity
 from geokg.loaders.pipeline import load_paths
-from geokg.loaders.store import open_store
+from geokg.store import open_store
 from geokg.server.app import create_app
 from geokg.server.cli import main
 

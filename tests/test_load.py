@@ -7,7 +7,8 @@ import pytest
 from geokg.loaders.errors import LoadError
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
-from geokg.loaders.store import StoreError, open_store
+from geokg.loaders.errors import StoreError
+from geokg.store import open_store
 from geokg.server.app import sample_claims
 
 OTHER = textwrap.dedent("""\
@@ -123,7 +124,7 @@ def test_service_is_refused_before_the_engine_sees_it(store):
     ("SELECT * WHERE { ?s <http://x/SERVICE> ?o } # SERVICE in a comment", False),
 ])
 def test_service_detection_ignores_strings_iris_variables_and_comments(query, refused):
-    from geokg.loaders.querytext import uses_service
+    from geokg.store.querytext import uses_service
 
     assert uses_service(query) is refused
 
@@ -187,7 +188,7 @@ def test_quads_that_fail_to_parse_write_nothing(tmp_path, on_disk):
 
 
 def test_geokg_load_never_counts_the_whole_store(tmp_path, monkeypatch, capsys):
-    from geokg.loaders.store import OxigraphStore
+    from geokg.store import OxigraphStore
     from geokg.server.cli import main
 
     def refuse(self):

@@ -29,7 +29,7 @@ def _make_parses():
 # Run first in a child process: outgoing sockets are refused from then on, and the refusal is checked.
 NO_NETWORK = """
         import errno, socket
-        from geokg.loaders.sandbox import deny_network
+        from geokg.store.sandbox import deny_network
         assert deny_network() is None
         try:
             socket.create_connection(("192.0.2.1", 80), timeout=5)

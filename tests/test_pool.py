@@ -9,8 +9,8 @@ import pytest
 
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
-from geokg.loaders.pool import PooledStore, QueryTimeout
-from geokg.loaders.store import OxigraphStore
+from geokg.store.pool import PooledStore, QueryTimeout
+from geokg.store import OxigraphStore
 from geokg.server.app import create_app, sample_claims
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -113,7 +113,7 @@ def _until(condition, seconds: float = 20.0) -> bool:
 
 
 def test_an_idle_pool_shrinks_keeps_the_store_closed_to_others_and_comes_back(tmp_path, monkeypatch):
-    from geokg.loaders import pool as pool_module
+    from geokg.store import pool as pool_module
 
     path = tmp_path / "store"
     seed = OxigraphStore(path)
@@ -132,7 +132,7 @@ def test_an_idle_pool_shrinks_keeps_the_store_closed_to_others_and_comes_back(tm
         assert not used & {reader.process.pid for reader in pool.readers}, "the reader with full caches was replaced"
         assert pool.parked is not None
         # Another process (a lock is per process): what `geokg load` meets while the server runs.
-        other = subprocess.run([sys.executable, "-c", "import sys\nfrom geokg.loaders.store import OxigraphStore\n"
+        other = subprocess.run([sys.executable, "-c", "import sys\nfrom geokg.store import OxigraphStore\n"
                                 "from geokg.loaders.errors import StoreError\ntry:\n    OxigraphStore(sys.argv[1])\n"
                                 "except StoreError as exc:\n    sys.exit(exc.message)", str(path)],
                                capture_output=True, text=True, timeout=60)
@@ -151,7 +151,7 @@ def test_an_idle_pool_shrinks_keeps_the_store_closed_to_others_and_comes_back(tm
 
 def test_requests_one_after_another_go_to_the_reader_that_answered_last(pooled, monkeypatch):
     """That reader's engine caches are warm: taking the readers in turn cost lookups 0.1 ms each."""
-    from geokg.loaders import pool as pool_module
+    from geokg.store import pool as pool_module
 
     answered = []
     call = pool_module._Process.call

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from SPARQLWrapper import (CSV, GET, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, URLENCODED, XML,
                            SPARQLWrapper)
 
-from geokg.loaders.store import open_store
+from geokg.store import open_store
 from geokg.server.app import create_app
 from geokg.server.config import Config
 from tests.conftest import free_port, wait_for

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from geokg.loaders.errors import StoreError
-from geokg.loaders.querytext import (MAX_DEPTH, MAX_NESTING, check_nesting, drop_silent_loads, names_dataset,
+from geokg.store.querytext import (MAX_DEPTH, MAX_NESTING, check_nesting, drop_silent_loads, names_dataset,
                                      query_form, query_kind, refuse_fetching_update, refuse_service, uses_service,
                                      with_using)
-from geokg.loaders.sparqllex import LexError, tokenize
+from geokg.store.sparqllex import LexError, tokenize
 
 EVIL = "http://127.0.0.1:9/sparql"
 RDF = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>"

@@ -12,7 +12,7 @@ import yaml
 
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
-from geokg.loaders.store import open_store
+from geokg.store import open_store
 from geokg.ontology import NS
 from geokg.server.app import create_app, sample_claims
 from geokg.server.reconcile_match import MATCH_LEAD, MATCH_SCORE

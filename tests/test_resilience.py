@@ -14,8 +14,8 @@ import pytest
 from geokg.loaders.errors import GeokgError
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
-from geokg.loaders.pool import PooledStore, _Process
-from geokg.loaders.store import OxigraphStore
+from geokg.store.pool import PooledStore, _Process
+from geokg.store import OxigraphStore
 from geokg.server.app import create_app, sample_claims
 from tests.conftest import free_port, wait_for
 

@@ -12,7 +12,7 @@ from geokg.loaders.mapping import text_literal
 from geokg.loaders.pipeline import load_paths, parse
 from geokg.loaders.resolution import Resolver
 from geokg.loaders.shacl import shacl_problems
-from geokg.loaders.store import open_store
+from geokg.store import open_store
 
 BASE = "https://geokg.example.org"
 ACTOR = f"{BASE}/id/actor/"
@@ -277,7 +277,7 @@ def test_the_actors_graph_and_every_article_graph_conform_to_the_shapes(files):
 
 
 def test_a_pooled_store_resolves_the_same_way(tmp_path, files):
-    from geokg.loaders.pool import PooledStore
+    from geokg.store.pool import PooledStore
 
     embedded = open_store(None)
     load_paths(embedded, files, Ids(BASE))

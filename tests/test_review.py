@@ -12,7 +12,7 @@ from geokg.loaders.errors import LoadError
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
 from geokg.loaders.review import EXAMPLES, review_yaml
-from geokg.loaders.store import open_store
+from geokg.store import open_store
 from geokg.server.cli import main
 
 ARTICLE = Path(__file__).parent / "fixtures" / "articles" / "sweden-joins-nato.txt"

@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
-from geokg.loaders.store import open_store
+from geokg.store import open_store
 from geokg.server.app import create_app
 
 HAMAS = "https://geokg.example.org/id/actor/hamas"

@@ -15,7 +15,7 @@ from geokg.loaders.ids import Ids
 from geokg.loaders.mapping import claims_to_graph
 from geokg.loaders.registry import format_for
 from geokg.loaders.shacl import shacl_problems
-from geokg.loaders.store import open_store
+from geokg.store import open_store
 
 ROOT = Path(__file__).parent.parent
 FILES = [ROOT / "loaders" / "samples" / "000-iran-hamas-syria-axis.yaml",

@@ -20,9 +20,9 @@ from rdflib import Graph, Namespace, RDF
 from rdflib.collection import Collection
 
 from geokg.loaders.errors import GeokgError, StoreError
-from geokg.loaders.querytext import refuse_fetching_update, refuse_service
-from geokg.loaders.sparqllex import tokenize
-from geokg.loaders.store import OxigraphStore
+from geokg.store.querytext import refuse_fetching_update, refuse_service
+from geokg.store.sparqllex import tokenize
+from geokg.store import OxigraphStore
 from tests.conftest import Listener
 
 W3C = Path(__file__).parent / "w3c"

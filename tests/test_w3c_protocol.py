@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph, Namespace, RDF, RDFS
 from rdflib.collection import Collection
 
-from geokg.loaders.store import OxigraphStore
+from geokg.store import OxigraphStore
 from geokg.server.app import create_app
 
 HERE = Path(__file__).parent / "w3c" / "protocol"

@@ -18,7 +18,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.query import Result as RdflibResult
 
-from geokg.loaders.store import OxigraphStore
+from geokg.store import OxigraphStore
 from geokg.server.app import create_app
 
 W3C = Path(__file__).parent / "w3c"

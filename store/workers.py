@@ -14,9 +14,9 @@ import uuid
 import pyoxigraph as ox
 
 from geokg.loaders.errors import GeokgError
-from geokg.loaders.execution import engine_error, execute
-from geokg.loaders.sandbox import deny_network
-from geokg.loaders.writing import replace_graphs_update, run_update, write_graph
+from geokg.store.execution import engine_error, execute
+from geokg.store.sandbox import deny_network
+from geokg.store.writing import replace_graphs_update, run_update, write_graph
 
 
 def _error(exc) -> tuple:

@@ -1,18 +1,17 @@
-"""Where the graph lives: one interface, with embedded Oxigraph (on disk or in memory) as the default."""
+"""The embedded store: Oxigraph in this process, on disk or in memory, the default."""
 
 import functools
 import uuid
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from geokg.loaders.errors import StoreError
-from geokg.loaders.answers import Result
-from geokg.loaders.execution import DATASET_FORMATS, engine_error, execute, write_dump
-from geokg.loaders.querytext import refuse_fetching_update, refuse_service
-from geokg.loaders.writing import replace_graphs_update, run_update, write_graph
+from geokg.store.answers import Result
+from geokg.store.execution import DATASET_FORMATS, engine_error, execute, write_dump
+from geokg.store.querytext import refuse_fetching_update, refuse_service
+from geokg.store.writing import replace_graphs_update, run_update, write_graph
 from geokg.ontology import ONTOLOGY_IRI, ONTOLOGY_PATH, context
 
 
@@ -23,38 +22,6 @@ BULK_QUADS_LIMIT = 1_000_000
 def graph_to_jsonld(graph: Graph) -> bytes:
     """Compact JSON-LD with the ontology's own context, embedded so that no context is ever fetched."""
     return graph.serialize(format="json-ld", context=context()["@context"], auto_compact=True).encode("utf-8")
-
-
-class Store(Protocol):
-    """What the loaders, the server and the CLI need of a store; a remote SPARQL store can provide it too."""
-
-    def describe(self) -> str: ...
-
-    def health(self) -> str | None:
-        """None when the store can answer, else a one-line reason."""
-
-    def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
-              union: bool | None = None, base_iri: str | None = None) -> Result: ...
-
-    def update(self, sparql: str, base_iri: str | None = None) -> None: ...
-
-    def replace_graphs(self, graphs: dict[str, str]) -> None: ...
-
-    def write_graph(self, graph: str | None, data: bytes, fmt: str, base_iri: str | None, replace: bool) -> None:
-        """Parse an RDF document (turtle, ntriples, rdfxml, jsonld, n3) and write it into ``graph`` (None: the
-        default graph) in one transaction, replacing the graph or adding to it; a named graph written
-        with no triples exists afterwards."""
-
-    def graphs(self) -> list[str]: ...
-
-    def dump(self, fmt: str) -> bytes: ...
-
-    def dump_file(self, path: str, fmt: str) -> int:
-        """The whole dataset written to a file (gzip when the name ends in .gz), streamed; returns its size."""
-
-    def flush(self) -> None: ...
-
-    def __len__(self) -> int: ...
 
 
 class OxigraphStore:
@@ -156,11 +123,6 @@ class OxigraphStore:
         """Make written data durable before the process exits."""
         if self.path:
             self._store.flush()
-
-
-def open_store(location: str | Path | None = None, **options) -> Store:
-    """The store at a location: a path for an embedded on-disk store, or None for memory."""
-    return OxigraphStore(location, **options)
 
 
 @functools.lru_cache(maxsize=1)

@@ -60,7 +60,7 @@ def write_dump(store, path: str, fmt: str) -> int:
 def execute(store, request):
     """Run one request inside a worker; returns (kind, variables, payload, truncated)."""
 
-    from geokg.loaders.results import write_rows
+    from geokg.store.results import write_rows
 
     op = request["op"]
     if op == "len":
@@ -189,7 +189,7 @@ def _write_graph(triples, fmt, truncated, cap) -> bytes:
     if fmt == "jsonld":
         from rdflib import Graph
 
-        from geokg.loaders.store import graph_to_jsonld
+        from geokg.store.embedded import graph_to_jsonld
 
         g = Graph()
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""

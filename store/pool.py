@@ -24,10 +24,10 @@ import uuid
 from pathlib import Path
 
 from geokg.loaders.errors import GeokgError, StoreError
-from geokg.loaders.forks import ForkServer
-from geokg.loaders.answers import Result
-from geokg.loaders.querytext import refuse_fetching_update, refuse_service
-from geokg.loaders.store import install_ontology
+from geokg.store.forks import ForkServer
+from geokg.store.answers import Result
+from geokg.store.querytext import refuse_fetching_update, refuse_service
+from geokg.store.embedded import install_ontology
 
 # A query busy this long holds its worker for a while yet: time for a spare, so the next cheap
 # request does not queue behind it. Cheap requests take milliseconds; a spare costs a fork, a cold
@@ -60,14 +60,14 @@ class _Died(Exception):
 def _forks() -> ForkServer:
     # Forked from a process that has imported the engine but opened nothing: a replacement worker is
     # ready in milliseconds, and no RocksDB handle is ever inherited across a fork.
-    return ForkServer(["geokg.loaders.workers"])
+    return ForkServer(["geokg.store.workers"])
 
 
 class _Process:
     """One child process and the pipe to it."""
 
     def __init__(self, forks: ForkServer, target: str, args: tuple):
-        self.process, self.connection = forks.start(f"geokg.loaders.workers:{target}", args)
+        self.process, self.connection = forks.start(f"geokg.store.workers:{target}", args)
         # Kept for the process's life: a poll object per wait, as Connection.poll makes, costs more
         # than the wait itself on a millisecond query.
         self.answers = select.poll()

@@ -102,7 +102,7 @@ class ForkServer:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         try:
             self.server = subprocess.Popen(
-                [sys.executable, "-B", "-c", "from geokg.loaders.forks import serve; serve()",
+                [sys.executable, "-B", "-c", "from geokg.store.forks import serve; serve()",
                  str(theirs.fileno()), *self.preload],
                 pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL)
         finally:

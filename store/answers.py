@@ -8,7 +8,7 @@ import re
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from geokg.loaders.querytext import names_dataset, query_kind
+from geokg.store.querytext import names_dataset, query_kind
 
 
 def decode(cell):

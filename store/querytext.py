@@ -1,7 +1,7 @@
 """What a query's or update's text says before the engine parses it: its form, and whether it would call out.
 
 pyoxigraph runs SERVICE calls and LOAD itself, with no switch to stop it, so every check here reads the
-tokens of loaders/sparqllex.py: a SERVICE or LOAD keyword can then only hide inside an IRI, a string, a
+tokens of store/sparqllex.py: a SERVICE or LOAD keyword can then only hide inside an IRI, a string, a
 comment, a prefixed name or a variable, and the lexer knows where each of those starts and ends (and
 refuses text it cannot read). Each call lexes its text once; the last few texts are remembered, since
 one request asks several of these questions about the same text.
@@ -11,7 +11,7 @@ import functools
 import re
 
 from geokg.loaders.errors import StoreError
-from geokg.loaders.sparqllex import KEYWORDS, NUMBERS, PNAMES, STRINGS, iri_value, tokenize
+from geokg.store.sparqllex import KEYWORDS, NUMBERS, PNAMES, STRINGS, iri_value, tokenize
 
 MAX_NESTING = 100
 # Oxigraph also recurses along chains (a || b || ..., UNION after UNION, OPTIONAL after OPTIONAL, BIND
