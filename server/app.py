@@ -10,7 +10,8 @@ from geokg import __version__
 from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
 from geokg.store.pool import PooledStore
-from geokg.store import OxigraphStore, install_ontology
+from geokg.store import OxigraphStore, install_ontology, open_store
+from geokg.store.remote_config import is_remote
 from geokg.server.config import MEMORY, Config, check_base
 from geokg.server.metrics import Metrics
 
@@ -66,8 +67,15 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _served_store(config, ids):
-    """The store a server answers from: on disk, queried by killable workers (a temporary one for the demo)."""
+    """The store a server answers from: on disk, queried by killable workers (a temporary one for the demo);
+    a remote store is used directly, with no workers: its timeouts are its own."""
     location = config["GEOKG_STORE"]
+    if not config["GEOKG_DEMO"] and is_remote(location):
+        store = open_store(location, max_rows=config["GEOKG_MAX_ROWS"],
+                           union_default_graph=config["GEOKG_UNION_DEFAULT_GRAPH"],
+                           service_allow=config["GEOKG_SERVICE_ALLOW"])
+        install_ontology(store)
+        return store
     if config["GEOKG_DEMO"] or location in (None, "", MEMORY):
         location = tempfile.mkdtemp(prefix="geokg-demo-")
         if config["GEOKG_DEMO"]:

@@ -1,7 +1,8 @@
 """Where the graph lives, behind one interface (``interface.Store``): the embedded Oxigraph store
 (``embedded``), the served store's killable worker pool (``pool``, with ``workers``, ``forks``, ``sandbox``
-and ``writing``), query execution and answers (``execution``, ``results``, ``answers``) and the checks on
-query text (``querytext`` on the tokens of ``sparqllex``). The loaders and the server open a store with
+and ``writing``), a remote SPARQL 1.1 store (``remote``, configured by ``remote_config``), query execution
+and answers (``execution``, ``results``, ``answers``) and the checks on query text (``querytext`` on the
+tokens of ``sparqllex``). The loaders and the server open a store with
 ``open_store`` and never learn which kind they have."""
 
 from pathlib import Path
@@ -13,5 +14,12 @@ __all__ = ["OxigraphStore", "Store", "graph_to_jsonld", "install_ontology", "ont
 
 
 def open_store(location: str | Path | None = None, **options) -> Store:
-    """The store at a location: a path for an embedded on-disk store, or None for memory."""
+    """The store at a location: an http(s) URL or a .toml/.json file naming a remote SPARQL store's endpoints,
+    a path for an embedded on-disk store, or None for memory."""
+    from geokg.store.remote_config import is_remote
+
+    if is_remote(location):
+        from geokg.store.remote import RemoteStore
+
+        return RemoteStore(str(location), **options)
     return OxigraphStore(location, **options)

@@ -1,0 +1,425 @@
+"""A remote SPARQL 1.1 store (Oxigraph server, Virtuoso) behind the store interface: queries and updates
+through the SPARQL Protocol, bulk writes and dumps through the Graph Store Protocol.
+
+Answers are read in the store's own serialisations (SPARQL TSV or JSON, N-Triples, N-Quads) and parsed by
+the engine's parsers, streamed: a SELECT answer asked for in a result format is passed on as the store
+wrote it when it is small enough to hold at most the row cap, so an answer looks as the embedded store's
+does, with the same cap and the same signal when the cap (ours, or the store's own) cuts it. The SERVICE
+and LOAD checks run here, before any text is sent, since the store would make those calls itself.
+Timeouts are the store's own (``oxigraph serve --timeout-s``, Virtuoso's MaxQueryExecutionTime).
+"""
+
+import gzip
+import os
+import threading
+import time
+import uuid
+
+import pyoxigraph as ox
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import HTTPBasicAuth, HTTPDigestAuth
+
+from geokg.loaders.errors import GeokgError, StoreError
+from geokg.store.answers import Result
+from geokg.store.execution import _ROW_BYTES, _encode, _results_format, _write_graph
+from geokg.store.querytext import query_kind, refuse_fetching_update, refuse_service
+from geokg.store.remote_config import RemoteConfig, public_url, remote_config
+from geokg.store.results import write_rows
+from geokg.store.sparqllex import tokenize
+from geokg.store.writing import graph_write_update, parse_document, replace_graphs_update, update_error
+
+MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+         "tsv": "text/tab-separated-values"}
+DATASET_MEDIA = {"nquads": "application/n-quads", "trig": "application/trig"}
+# Virtuoso says so when its ResultSetMaxRows cut an answer.
+SERVER_CAP_HEADER = "X-SPARQL-MaxRows"
+CONNECT_SECONDS = 10.0
+HEALTH_SECONDS = 5.0
+_CHUNK = 1 << 16
+
+
+class RemoteStore:
+    """The Store interface over a SPARQL 1.1 store that runs elsewhere."""
+
+    def __init__(self, config: RemoteConfig | str, max_rows: int = 100_000, union_default_graph: bool = True,
+                 service_allow=()):
+        self.config = remote_config(config) if isinstance(config, str) else config
+        self.max_rows = max_rows
+        self.union_default_graph = union_default_graph
+        self.service_allow = tuple(service_allow)
+        self.session = requests.Session()
+        # One kept-alive connection per server thread that asks at once.
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        # Loopback and LAN stores: compressing answers costs more than it saves.
+        self.session.headers["Accept-Encoding"] = "identity"
+        if self.config.user is not None:
+            auth = HTTPDigestAuth if self.config.auth == "digest" else HTTPBasicAuth
+            self.session.auth = auth(self.config.user, self.config.password or "")
+        self._writes = uuid.uuid4().hex[:12]
+        self._size = (None, 0)
+        self._lock = threading.Lock()
+
+    @property
+    def version(self) -> str:
+        """Changes at each write through this client and, when another client may write the store too,
+        every ``version_ttl`` seconds, so that nothing cached outlives that long."""
+        ttl = self.config.version_ttl
+        return f"{self._writes}-{int(time.time() // ttl)}" if ttl > 0 else self._writes
+
+    def _wrote(self) -> None:
+        self._writes = uuid.uuid4().hex[:12]
+
+    def describe(self) -> str:
+        return f"SPARQL store at {self.config.name or public_url(self.config.query)}"
+
+    def health(self) -> str | None:
+        try:
+            self._send("GET", self.config.query, "query", params={"query": "ASK {}"},
+                       headers={"Accept": MEDIA["json"]}, timeout=(HEALTH_SECONDS, HEALTH_SECONDS)).close()
+        except GeokgError as exc:
+            return exc.message
+        return None
+
+    # Queries
+
+    def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
+              union: bool | None = None, base_iri: str | None = None) -> Result:
+        """A read query; checked for SERVICE calls here, before the store sees it."""
+        refuse_service(sparql, self.service_allow)
+        return Result(self._run, sparql, bindings, {"default_graphs": default_graphs, "named_graphs": named_graphs,
+                                                    "base_iri": base_iri},
+                      self.union_default_graph if union is None else union, self.max_rows)
+
+    def _run(self, message):
+        """One query message (as answers.Result sends it), answered as store.execution answers it."""
+        sparql = message["sparql"]
+        kind = query_kind(sparql)
+        text = substitute(sparql, message.get("bindings") or {})
+        if message.get("base_iri"):
+            text = f"BASE <{message['base_iri']}>\n{text}"
+        params = [("default-graph-uri", g) for g in message.get("default_graphs") or []]
+        params += [("named-graph-uri", g) for g in message.get("named_graphs") or []]
+        if (message["union"] and not message.get("default_graphs") and not message["own_dataset"]
+                and self.config.union_default_graph == "parameter"):
+            params.append(("union-default-graph", ""))
+        fmt, cap = message["fmt"], message["max_rows"]
+        if kind == "graph":
+            return self._graph(text, params, fmt, cap)
+        if kind == "boolean":
+            with self._ask(text, params, MEDIA["json"]) as response:
+                answer = self._parse_results(response, "json")
+            if fmt in ("rows", "texts"):
+                return "boolean", [], bool(answer), False
+            return "boolean", [], answer.serialize(format=_results_format(fmt)), False
+        if fmt == "texts":
+            return self._texts(text, params)
+        if fmt in _ROW_BYTES:
+            passed = self._passed_on(text, params, fmt, cap)
+            if passed is not None:
+                return passed
+        variables, rows, truncated = self._rows(text, params, cap)
+        if fmt == "rows":
+            return "bindings", variables, [[_encode(t) for t in row] for row in rows], truncated
+        if truncated and fmt in ("csv", "tsv"):
+            raise GeokgError(f"the result has more than {cap} rows and {fmt.upper()} has no way to say it was cut; "
+                             "add LIMIT/OFFSET or ask for JSON or XML", 400, "Result too large")
+        return "bindings", variables, write_rows(variables, rows, fmt, truncated), truncated
+
+    def _passed_on(self, text, params, fmt, cap):
+        """The answer as the store wrote it, when its size proves it holds at most ``cap`` rows and the store
+        did not cut it; else None (the rows are then read and cut here)."""
+        budget = _ROW_BYTES[fmt] * cap
+        with self._ask(text, params, MEDIA[fmt]) as response:
+            if response.headers.get(SERVER_CAP_HEADER):
+                return None
+            parts, size = [], 0
+            for chunk in response.iter_content(_CHUNK):
+                size += len(chunk)
+                if size > budget:
+                    return None
+                parts.append(chunk)
+        body = b"".join(parts)
+        if fmt in ("csv", "tsv"):
+            # CSV cannot be parsed back into terms; its first line names the variables, as TSV's does.
+            head = body.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+            variables = [v.lstrip("?") for v in head.split("," if fmt == "csv" else "\t") if v]
+        else:
+            try:
+                variables = [v.value for v in ox.parse_query_results(body, format=_results_format(fmt)).variables]
+            except SyntaxError as exc:
+                raise self._broken(exc) from None
+        return "bindings", variables, body, False
+
+    def _rows(self, text, params, cap):
+        fmt = self.config.results
+        with self._ask(text, params, MEDIA[fmt]) as response:
+            capped = response.headers.get(SERVER_CAP_HEADER)
+            solutions = self._parse_results(response, fmt)
+            variables = [v.value for v in solutions.variables]
+            rows, truncated = [], False
+            try:
+                for solution in solutions:
+                    if len(rows) == cap:
+                        truncated = True
+                        break
+                    rows.append([solution[v] for v in variables])
+            except SyntaxError as exc:
+                raise self._broken(exc) from None
+        return variables, rows, truncated or self._store_cut(capped, len(rows))
+
+    def _store_cut(self, capped: str | None, count: int) -> bool:
+        # The store's own cap: it says so in a header, and the answer then holds exactly that many rows.
+        return bool(capped) and capped.strip().isdigit() and count >= int(capped)
+
+    def _texts(self, text, params):
+        """Rows as SPARQL TSV, as the pages' plain-text rows are read from it."""
+        if self.config.results == "tsv":
+            with self._ask(text, params, MEDIA["tsv"]) as response:
+                body = response.content
+                capped = response.headers.get(SERVER_CAP_HEADER)
+            lines = body.split(b"\n", 1)
+            variables = [v[1:] for v in lines[0].decode("utf-8").split("\t") if v]
+            return "bindings", variables, body, self._store_cut(capped, body.count(b"\n") - 1)
+        variables, rows, truncated = self._rows(text, params, None)
+        return "bindings", variables, write_rows(variables, rows, "tsv", False), truncated
+
+    def _graph(self, text, params, fmt, cap):
+        with self._ask(text, params, "application/n-triples") as response:
+            triples, truncated = [], False
+            try:
+                for quad in ox.parse(_Reader(response), format=ox.RdfFormat.N_TRIPLES):
+                    if len(triples) == cap:
+                        truncated = True
+                        break
+                    triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+            except SyntaxError as exc:
+                raise self._broken(exc) from None
+        if fmt in ("rows", "texts"):
+            return "graph", ["s", "p", "o"], [[_encode(t.subject), _encode(t.predicate), _encode(t.object)]
+                                              for t in triples], truncated
+        return "graph", [], _write_graph(triples, fmt, truncated, cap), truncated
+
+    def _ask(self, text, params, accept):
+        # POST, form-encoded: a query of any length, and no query text in the store's access log line.
+        return self._send("POST", self.config.query, "query", data=[("query", text)] + params,
+                          headers={"Accept": accept}, stream=True)
+
+    def _parse_results(self, response, fmt):
+        try:
+            return ox.parse_query_results(_Reader(response), format=_results_format(fmt))
+        except SyntaxError as exc:
+            raise self._broken(exc) from None
+
+    def _broken(self, exc) -> StoreError:
+        # Oxigraph server reports a failure met while streaming (a timeout, say) inside the 200 answer.
+        return StoreError(f"the SPARQL store at {public_url(self.config.query)} broke off its answer: {exc}", 502,
+                          "Bad gateway")
+
+    # Writes
+
+    def update(self, sparql: str, base_iri: str | None = None) -> None:
+        """A SPARQL Update in one request (one transaction on the store); LOAD and SERVICE are refused here."""
+        sparql = refuse_fetching_update(sparql, self.service_allow)
+        if sparql.strip():
+            self._update(sparql, base_iri)
+
+    def _update(self, sparql: str, base_iri: str | None = None) -> None:
+        if not self.config.update:
+            raise StoreError(f"the SPARQL store at {public_url(self.config.query)} has no update endpoint "
+                             "configured: it is read-only here", 405, "Read-only store")
+        if base_iri:
+            sparql = f"BASE <{base_iri}>\n{sparql}"
+        try:
+            self._send("POST", self.config.update, "update", data={"update": sparql}).close()
+        finally:
+            # Even a failed request may have written (a store that is not transactional).
+            self._wrote()
+
+    def write_graph(self, graph: str | None, data: bytes, fmt: str, base_iri: str | None, replace: bool) -> None:
+        """Parse here (the store never parses a client's document) and write as one update."""
+        self._update(graph_write_update(graph, parse_document(data, fmt, base_iri or graph), replace))
+
+    def replace_graphs(self, graphs: dict[str, str]) -> None:
+        """Replace named graphs in one update: all of them or none."""
+        self._update(replace_graphs_update(graphs))
+
+    def add_graphs(self, nquads: str, graphs) -> bool:
+        """N-Quads POSTed to the graph store in one request when none of ``graphs`` exists yet; False, with
+        nothing written, when one does or the store takes no N-Quads (replace_graphs then writes them)."""
+        if not (self.config.store and self.config.post_quads):
+            return False
+        graphs = list(graphs)
+        if graphs:
+            listed = " ".join(f"<{g}>" for g in graphs)
+            if self.query(f"ASK {{ VALUES ?g {{ {listed} }} GRAPH ?g {{ }} }}", union=False):
+                return False
+        try:
+            self._send("POST", self.config.store, "graph store", data=nquads.encode("utf-8"),
+                       headers={"Content-Type": DATASET_MEDIA["nquads"]}).close()
+        finally:
+            self._wrote()
+        return True
+
+    def flush(self) -> None:
+        """The store makes its own writes durable."""
+
+    # The whole dataset
+
+    def graphs(self) -> list[str]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union=False).rows()
+        return sorted(str(r["g"]) for r in rows if "g" in r and not str(r["g"]).startswith("_:")
+                      and type(r["g"]).__name__ == "URIRef")
+
+    def __len__(self) -> int:
+        # Counting reads every quad: once per version, as health checks ask often.
+        version, counted = self._size
+        if version != self.version:
+            version = self.version
+            rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+                              union=False).rows()
+            counted = int(rows[0]["n"]) if rows else 0
+            self._size = (version, counted)
+        return counted
+
+    def _dataset(self, fmt: str):
+        if not self.config.store:
+            raise StoreError(f"the SPARQL store at {public_url(self.config.query)} has no graph store endpoint "
+                             "configured, which a dump needs", 501, "No graph store")
+        return self._send("GET", self.config.store, "graph store", headers={"Accept": DATASET_MEDIA[fmt]},
+                          stream=True)
+
+    def dump(self, fmt: str) -> bytes:
+        with self._dataset(fmt) as response:
+            return response.content
+
+    def dump_file(self, path: str, fmt: str) -> int:
+        """Streamed from the store into a file beside the target, then renamed: memory stays flat."""
+        path = str(path)
+        partial = f"{path}.{os.getpid()}.partial"
+        try:
+            with self._dataset(fmt) as response, \
+                    (gzip.open(partial, "wb", compresslevel=6) if path.endswith(".gz") else open(partial, "wb")) as out:
+                for chunk in response.iter_content(_CHUNK):
+                    out.write(chunk)
+            os.replace(partial, path)
+        except requests.RequestException as exc:
+            raise self._failure(self.config.store, "graph store", exc) from None
+        finally:
+            if os.path.exists(partial):
+                os.unlink(partial)
+        return os.path.getsize(path)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # HTTP
+
+    def _send(self, method: str, url: str, what: str, timeout=None, **kwargs) -> requests.Response:
+        """One request; any failure is one StoreError line naming the endpoint (never its credentials)."""
+        try:
+            response = self.session.request(method, url, timeout=timeout or (CONNECT_SECONDS, self.config.timeout),
+                                            **kwargs)
+        except requests.RequestException as exc:
+            raise self._failure(url, what, exc) from None
+        if response.status_code >= 400:
+            with response:
+                raise self._refusal(url, what, response)
+        return response
+
+    def _failure(self, url: str, what: str, exc: Exception) -> StoreError:
+        where = f"the SPARQL {what} endpoint at {public_url(url)}"
+        if isinstance(exc, requests.Timeout):
+            return StoreError(f"{where} did not answer within {self.config.timeout:g} s", 504, "Store timeout")
+        if isinstance(exc, requests.ConnectionError):
+            reason = _reason(exc)
+            return StoreError(f"{where} cannot be reached: {reason}", 503, "Store unavailable")
+        return StoreError(f"{where} failed: {_reason(exc)}", 502, "Bad gateway")
+
+    def _refusal(self, url: str, what: str, response) -> GeokgError:
+        message = " ".join(response.text.split())[:500] or response.reason
+        where = f"the SPARQL {what} endpoint at {public_url(url)}"
+        status = response.status_code
+        if status == 400 and what == "update":
+            return update_error(message)
+        if status == 400:
+            return StoreError(f"{where} refused the request: {message}", 400, "Bad query")
+        if status in (401, 403):
+            return StoreError(f"{where} refused our credentials (HTTP {status}): check the user and password "
+                              "in the store configuration", 502, "Bad gateway")
+        if status in (404, 405, 415):
+            return StoreError(f"{where} does not offer this (HTTP {status}): {message}", 502, "Bad gateway")
+        if "timeout" in message.lower() or "timed out" in message.lower() or status == 504:
+            return StoreError(f"{where} stopped the request at its own time limit: {message}", 504, "Store timeout")
+        if status == 503:
+            return StoreError(f"{where} is unavailable (HTTP 503): {message}", 503, "Store unavailable")
+        return StoreError(f"{where} failed (HTTP {status}): {message}", 502, "Bad gateway")
+
+
+class _Reader:
+    """A response body as a file for the engine's parsers, read as it arrives."""
+
+    def __init__(self, response):
+        self.raw = response.raw
+        self.raw.decode_content = True
+
+    def read(self, size=-1):
+        return self.raw.read(None if size is None or size < 0 else size)
+
+
+def _reason(exc: Exception) -> str:
+    # requests nests urllib3's errors; the innermost says what happened (refused, reset, name unknown).
+    inner = exc
+    while inner.__context__ is not None or (inner.args and isinstance(inner.args[0], Exception)):
+        inner = inner.args[0] if inner.args and isinstance(inner.args[0], Exception) else inner.__context__
+    text = str(getattr(inner, "reason", None) or inner)
+    for known in ("Connection refused", "Name or service not known", "Connection reset", "timed out"):
+        if known in text:
+            return known.lower()
+    return text.split(": ", 1)[-1][:200]
+
+
+# Substitution of bindings into the text: the SPARQL Protocol has no way to pass them.
+
+def sparql_term(cell) -> str:
+    """A cell (answers._to_cell's tuple) written as a SPARQL term."""
+    kind, value = cell[0], cell[1]
+    if kind == "u":
+        return str(ox.NamedNode(value))
+    if kind == "l":
+        literal = ox.Literal(value, language=cell[3]) if cell[3] else ox.Literal(value, datatype=ox.NamedNode(cell[2]))
+        return str(literal)
+    raise GeokgError("a blank node cannot be bound in a query sent to a remote store", 400, "Bad query")
+
+
+def substitute(sparql: str, bindings: dict) -> str:
+    """The text with each bound variable replaced by its term, as the engine's substitution would bind it:
+    in a projection it becomes ``(term AS ?v)``, in GROUP BY and ORDER BY ``(term)``, elsewhere the term."""
+    if not bindings:
+        return sparql
+    terms = {name.lstrip("?$"): sparql_term(cell) for name, cell in bindings.items()}
+    out, last, clause, clause_depth, previous = [], 0, None, 0, None
+    for token in tokenize(sparql):
+        if token.kind == "KEYWORD":
+            if token.value == "SELECT":
+                clause, clause_depth = "project", token.depth
+            elif token.value in ("WHERE", "FROM") or token.value in ("LIMIT", "OFFSET", "HAVING", "VALUES"):
+                clause = None
+            elif token.value == "BY" and previous in ("GROUP", "ORDER"):
+                clause, clause_depth = "order", token.depth
+        elif token.kind == "PUNCT" and token.value in ("{", "}") and token.depth <= clause_depth:
+            clause = None
+        if token.kind in ("VAR1", "VAR2") and token.text[1:] in terms and previous != "AS":
+            term = terms[token.text[1:]]
+            if clause == "project" and token.depth == clause_depth:
+                term = f"({term} AS {token.text})"
+            elif clause == "order" and token.depth == clause_depth:
+                term = f"({term})"
+            out.append(sparql[last:token.offset])
+            out.append(term)
+            last = token.offset + len(token.text)
+        previous = token.value if token.kind == "KEYWORD" else token.text
+    out.append(sparql[last:])
+    return "".join(out)
