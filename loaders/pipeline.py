@@ -74,6 +74,51 @@ def parse(path: str | Path):
     return doc
 
 
+def is_article(path) -> bool:
+    """Whether a path is an article, whose reading (extraction) is what other processes can take over."""
+    try:
+        return format_for(path).name == "article"
+    except LoadError:
+        return False
+
+
+def read_one(path: str | Path, stream=None):
+    """``parse`` of one file, with the claims extracted from it when it is an article (else None): from
+    ``stream``, the results of other processes in the order of the articles, when it is given."""
+    if not is_article(path):
+        return parse(path), None
+    if stream is None:
+        from geokg.loaders.parallel import extract_article
+
+        return extract_article(str(path))
+    from geokg.loaders.parallel import outcome
+
+    return outcome(str(path), next(stream))
+
+
+def expand_paths(paths) -> list[str]:
+    """The paths to load: a folder stands for the files directly in it that a format reads (by suffix),
+    sorted by name; a file stands for itself, whatever its suffix (so its problem names it)."""
+    out = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            out.append(str(path))
+            continue
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        found = []
+        for file in files:
+            try:
+                format_for(file)
+            except LoadError:
+                continue
+            found.append(str(file))
+        if not found:
+            raise LoadError([Problem(str(path), "a folder with no file that geokg loads "
+                                                "(claims .yaml/.yml/.json, articles .txt/.html)")])
+        out.extend(found)
+    return out
+
+
 def prepare(path: str | Path, doc, ids: Ids, validate: bool = False, actors: list[str] = ()) -> Prepared:
     """One checked file mapped (with the URIs its actors were resolved to, if they were); nothing is written.
     With ``validate``, its graph also goes through pyshacl (the checked records can only map to conforming
@@ -124,7 +169,8 @@ def offline_qid(actor) -> str | None:
 
 
 def load_paths(store, paths, ids: Ids, progress=None, validate: bool = False, chunk_files: int = CHUNK_FILES,
-               chunk_triples: int = CHUNK_TRIPLES, qid_of=offline_qid) -> list[Loaded]:
+               chunk_triples: int = CHUNK_TRIPLES, qid_of=offline_qid, extractors=None,
+               extracted=None) -> list[Loaded]:
     """Load files in chunks of at most ``chunk_files`` files or about ``chunk_triples`` triples, in the
     order given, each chunk in one transaction, so memory holds a chunk or two whatever the number of
     files. A chunk is written only when all of its files and all earlier chunks were good: one bad file,
@@ -133,7 +179,17 @@ def load_paths(store, paths, ids: Ids, progress=None, validate: bool = False, ch
     A chunk is written in a second thread while the next one is read (the engine lets go of the GIL).
 
     Each ``chunk_files`` files are read before any is mapped, so that their actors are resolved to nodes
-    together (loaders/resolution.py; ``qid_of(actor)`` may know Wikidata ids the files do not give)."""
+    together (loaders/resolution.py; ``qid_of(actor)`` may know Wikidata ids the files do not give).
+
+    With ``extractors`` (loaders/parallel.py), articles are read and extracted in other processes, ahead of
+    the load, and taken in the order given; claims files, which take a millisecond, are read here. Nothing
+    else changes: resolution, mapping and writing stay in this process, in the same order, so the store
+    ends the same. ``extracted(path, claims)`` is called with the claims extracted from each article."""
+    paths = list(paths)
+    stream = None
+    if extractors is not None:
+        articles = [str(path) for path in paths if is_article(path)]
+        stream = iter(extractors.results(articles)) if articles else None
     resolver = Resolver(store, ids, qid_of)
     actors_graph = str(ids.dataset_graph("actors"))
     problems, seen, loaded, chunk, batch = [], {}, [], [], []
@@ -180,7 +236,9 @@ def load_paths(store, paths, ids: Ids, progress=None, validate: bool = False, ch
 
         for path in paths:
             try:
-                doc = parse(path)
+                doc, claims = read_one(path, stream)
+                if claims is not None and extracted:
+                    extracted(path, claims)
             except LoadError as exc:
                 settle(write=False)
                 problems.extend(exc.problems)

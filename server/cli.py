@@ -1,6 +1,7 @@
 """The geokg command line: load, serve, query and export, each on the store named by --store."""
 
 import argparse
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -31,7 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = commands.add_parser("load", parents=[common], help="load claims files or articles (all or nothing)")
     load.add_argument("paths", nargs="+", metavar="PATH",
-                      help="claims files (.yaml, .yml, .json) or articles (.txt, .html), which are extracted first")
+                      help="claims files (.yaml, .yml, .json) or articles (.txt, .html), which are extracted first, "
+                           "or folders of them")
+    load.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                      help="extract articles in N worker processes (default: 1, in this process)")
+    load.add_argument("--dask", metavar="ADDRESS",
+                      help="extract articles on the Dask cluster whose scheduler is at ADDRESS "
+                           "(tcp://HOST:8786); the store is written here")
     load.add_argument("--review-dir", help="where extracted claims files are written for review "
                                            "(default: STORE-claims next to the store)")
     load.add_argument("--validate", action="store_true",
@@ -177,33 +184,57 @@ def _extract_many(articles: list[Path], folder: Path) -> int:
     return 1 if failed else 0
 
 
-def _write_reviews(args) -> None:
-    """Write the claims extracted from each article next to the store, for a person to review."""
-    from geokg.loaders.registry import format_for
-
-    articles = [Path(p) for p in args.paths if format_for(p).name == "article"]
-    if not articles:
-        return
-    review = Path(args.review_dir) if args.review_dir else (
+def _review_folder(args) -> Path:
+    return Path(args.review_dir) if args.review_dir else (
         Path("geokg-claims") if args.store == MEMORY else Path(f"{args.store.rstrip('/')}-claims"))
-    review.mkdir(parents=True, exist_ok=True)
-    for path in articles:
-        target = review / (path.stem + ".yaml")
-        target.write_text(_review_of(path, target)[0], encoding="utf-8")
-        print(f"extracted {path} -> {target} (review it, then `geokg load {target}` to replace)")
+
+
+def _extractors(args):
+    """Where articles are extracted: None for this process, else worker processes or a Dask cluster."""
+    from geokg.loaders import parallel
+
+    if args.dask and args.jobs != 1:
+        raise ValueError("--jobs and --dask do not go together: a Dask cluster has its own workers")
+    if args.dask:
+        if importlib.util.find_spec("distributed") is None:
+            raise ValueError("--dask needs Dask's distributed scheduler: pip install 'geokg[dask]'")
+        try:
+            return parallel.DaskCluster(args.dask)
+        except OSError as exc:
+            raise ValueError(f"--dask {args.dask}: no Dask scheduler answers there ({exc})") from None
+    if args.jobs < 1:
+        raise ValueError(f"--jobs must be 1 or more, got {args.jobs}")
+    return parallel.LocalProcesses(args.jobs) if args.jobs > 1 else None
 
 
 def cmd_load(args) -> int:
     from tqdm import tqdm
 
-    from geokg.loaders.pipeline import load_paths
+    from geokg.loaders.pipeline import expand_paths, load_paths
+    from geokg.loaders.review import review_yaml
 
+    paths = expand_paths(args.paths)
     store = _open(args)
-    with tqdm(total=len(args.paths), unit="file", desc="loading", disable=len(args.paths) < 2,
-              file=sys.stderr) as bar:
-        loaded = load_paths(store, args.paths, Ids(check_base(args.base)), progress=bar.update,
-                            validate=args.validate)
-    _write_reviews(args)
+    reviews = []
+
+    def extracted(path, claims):
+        """The claims extracted from an article, written next to the store for a person to review."""
+        folder = _review_folder(args)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / (Path(path).stem + ".yaml")
+        target.write_text(review_yaml(claims, Path(path), target), encoding="utf-8")
+        reviews.append((path, target))
+
+    extractors = _extractors(args)
+    try:
+        with tqdm(total=len(paths), unit="file", desc="loading", disable=len(paths) < 2, file=sys.stderr) as bar:
+            loaded = load_paths(store, paths, Ids(check_base(args.base)), progress=bar.update,
+                                validate=args.validate, extractors=extractors, extracted=extracted)
+    finally:
+        if extractors is not None:
+            extractors.close()
+    for path, target in reviews:
+        print(f"extracted {path} -> {target} (review it, then `geokg load {target}` to replace)")
     for item in loaded:
         print(f"loaded {item.path}: {item.triples} triples into <{item.graph}>")
     # Counting the whole store would read every quad of it, at every load.
