@@ -72,8 +72,9 @@ def rows(stream, name: str, layout: Layout):
             else:
                 message = (f"{len(values)} columns where this {layout.name} has {width} "
                            f"(GDELT tables have {known_counts()})")
-            raise LoadError([Problem(name, message, number, field=_column(layout, min(len(values), width) + 1
-                                                                         if len(values) < width else width + 1))])
+            # The column named is the first one missing, or the first one too many.
+            first_wrong = min(len(values), width) + 1
+            raise LoadError([Problem(name, message, number, field=_column(layout, first_wrong))])
         yield number, values
 
 
