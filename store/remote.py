@@ -142,15 +142,21 @@ class RemoteStore:
                     return None
                 parts.append(chunk)
         body = b"".join(parts)
-        if fmt in ("csv", "tsv"):
-            # CSV cannot be parsed back into terms; its first line names the variables, as TSV's does.
-            head = body.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
-            variables = [v.lstrip("?") for v in head.split("," if fmt == "csv" else "\t") if v]
+        if fmt == "csv":
+            # CSV cannot be parsed back into terms; its first line names the variables, and a store that
+            # broke off (Oxigraph writes its error after the rows) leaves no line end last.
+            if not body.endswith(b"\n"):
+                raise self._broken(body.rsplit(b"\n", 1)[-1].decode("utf-8", "replace"))
+            variables = [v for v in body.split(b"\r\n", 1)[0].decode("utf-8").split(",") if v]
         else:
+            # Read through once: a store that broke off mid-answer must not pass for a whole one.
             try:
-                variables = [v.value for v in ox.parse_query_results(body, format=_results_format(fmt)).variables]
+                solutions = ox.parse_query_results(body, format=_results_format(fmt))
+                variables = [v.value for v in solutions.variables]
+                for _ in solutions:
+                    pass
             except SyntaxError as exc:
-                raise self._broken(exc) from None
+                raise self._broken(f"{exc} (the answer ends: {body[-200:].decode('utf-8', 'replace')})") from None
         return "bindings", variables, body, False
 
     def _rows(self, text, params, cap):
@@ -180,6 +186,8 @@ class RemoteStore:
             with self._ask(text, params, MEDIA["tsv"]) as response:
                 body = response.content
                 capped = response.headers.get(SERVER_CAP_HEADER)
+            if body and not body.endswith(b"\n"):
+                raise self._broken(body.rsplit(b"\n", 1)[-1].decode("utf-8", "replace"))
             lines = body.split(b"\n", 1)
             variables = [v[1:] for v in lines[0].decode("utf-8").split("\t") if v]
             return "bindings", variables, body, self._store_cut(capped, body.count(b"\n") - 1)
@@ -214,9 +222,12 @@ class RemoteStore:
             raise self._broken(exc) from None
 
     def _broken(self, exc) -> StoreError:
-        # Oxigraph server reports a failure met while streaming (a timeout, say) inside the 200 answer.
-        return StoreError(f"the SPARQL store at {public_url(self.config.query)} broke off its answer: {exc}", 502,
-                          "Bad gateway")
+        # Oxigraph server reports a failure met while streaming inside the 200 answer, its timeout included.
+        where = f"the SPARQL store at {public_url(self.config.query)}"
+        if "operation has been cancelled" in str(exc) or "timeout" in str(exc).lower():
+            return StoreError(f"{where} stopped the query at its own time limit (oxigraph serve --timeout-s, "
+                              "Virtuoso's MaxQueryExecutionTime); narrow it or add a LIMIT", 504, "Query timeout")
+        return StoreError(f"{where} broke off its answer: {exc}", 502, "Bad gateway")
 
     # Writes
 

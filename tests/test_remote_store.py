@@ -40,11 +40,12 @@ NAMED = [
 ]
 
 
-def start_oxigraph(directory: Path):
+def start_oxigraph(directory: Path, *options: str):
     """`oxigraph serve` on a free loopback port; returns the process and its root URL once it answers."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    process = subprocess.Popen(["oxigraph", "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}"],
+    process = subprocess.Popen(["oxigraph", "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
+                                *options],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
         try:
@@ -240,6 +241,22 @@ def test_a_store_that_is_down_gives_one_line_naming_it(tmp_path):
                          text=True)
     assert run.returncode != 0 and len(run.stderr.strip().splitlines()) == 1
     assert f"{url}query cannot be reached" in run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["rows", "texts", "json", "csv"])
+def test_the_stores_own_time_limit_gives_one_line_and_a_504(tmp_path, fmt):
+    process, url = start_oxigraph(tmp_path / "store", "--timeout-s", "1")
+    try:
+        store = open_store(url)
+        store.update("INSERT DATA { " + " ".join(f"<urn:s{i}> <urn:p> {i} ." for i in range(300)) + " }")
+        result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?h ?i }")
+        with pytest.raises(GeokgError) as stopped:
+            result.texts() if fmt == "texts" else result.rows() if fmt == "rows" else result.serialize(fmt)
+        assert stopped.value.status == 504 and "at its own time limit" in stopped.value.message
+        assert "\n" not in stopped.value.message
+    finally:
+        process.kill()
+        process.wait(10)
 
 
 def test_a_query_the_store_refuses_gives_its_message_as_a_bad_query(loaded):
