@@ -1,7 +1,10 @@
 """Shared fixtures: an in-memory store with the seed loaded, the Flask app, and a real server on loopback."""
 
+import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import sys
 import time
@@ -30,9 +33,45 @@ def ids():
     return Ids(BASE)
 
 
+# GEOKG_TEST_STORE=oxigraph-server runs the tests that use the ``store`` fixture against a real
+# `oxigraph serve` on loopback (emptied before each test) instead of the embedded store.
+TEST_STORE = os.environ.get("GEOKG_TEST_STORE", "embedded")
+
+
+def start_oxigraph(directory, *options: str):
+    """`oxigraph serve` on a free loopback port; returns the process and its root URL once it answers."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    process = subprocess.Popen(["oxigraph", "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
+                                *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(url + "query?query=ASK%7B%7D", timeout=1).close()
+            return process, url
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("oxigraph serve did not start")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_root():
+    """The root URL of one `oxigraph serve` for the session."""
+    directory = tempfile.mkdtemp(prefix="geokg-oxigraph-")
+    process, url = start_oxigraph(os.path.join(directory, "store"))
+    yield url
+    process.terminate()
+    process.wait(10)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
 @pytest.fixture
-def store(ids):
-    s = open_store(None)
+def store(ids, request):
+    if TEST_STORE == "oxigraph-server":
+        s = open_store(request.getfixturevalue("oxigraph_root"))
+        s.update("DROP SILENT ALL")
+    else:
+        s = open_store(None)
     load_paths(s, sample_claims(), ids)
     return s
 

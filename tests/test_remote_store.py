@@ -10,8 +10,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from geokg.server.app import create_app, sample_claims
 from geokg.store import open_store
 from geokg.store.remote import RemoteStore, substitute
 from geokg.store.remote_config import remote_config
-from tests.conftest import free_port
+from tests.conftest import free_port, start_oxigraph
 
 BASE = "https://geokg.example.org"
 AXIS = f"{BASE}/id/actor/axis-of-resistance"
@@ -38,23 +36,6 @@ NAMED = [
     ("hedged-claims", {}),
     ("mediations", {}),
 ]
-
-
-def start_oxigraph(directory: Path, *options: str):
-    """`oxigraph serve` on a free loopback port; returns the process and its root URL once it answers."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    process = subprocess.Popen(["oxigraph", "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
-                                *options],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url + "query?query=ASK%7B%7D", timeout=1).close()
-            return process, url
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("oxigraph serve did not start")
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +194,25 @@ def test_export_through_the_command_line_gives_the_same_quads(loaded, oxigraph, 
     import gzip
 
     assert sorted(gzip.decompress(streamed.read_bytes()).splitlines()) == sorted(target.read_bytes().splitlines())
+
+
+def test_geokg_load_and_query_take_the_url(tmp_path):
+    process, url = start_oxigraph(tmp_path / "store")
+    try:
+        load = subprocess.run([sys.executable, "-m", "geokg", "load", "--store", url, *map(str, sample_claims())],
+                              capture_output=True, text=True)
+        assert load.returncode == 0, load.stderr
+        assert f"SPARQL store at {url}query: wrote" in load.stdout
+        embedded = open_store(None)
+        load_paths(embedded, sample_claims(), Ids(BASE))
+        assert len(open_store(url)) == len(embedded)
+        query = subprocess.run([sys.executable, "-m", "geokg", "query", "--store", url, "-f", "json", "claims-by",
+                                "-p", "claimant=sinwar"], capture_output=True, check=True)
+        assert json.loads(query.stdout) == json.loads(named.run(embedded, named.get("claims-by"),
+                                                                {"claimant": "sinwar"}).serialize("json"))
+    finally:
+        process.kill()
+        process.wait(10)
 
 
 @pytest.mark.parametrize("text, update", [
