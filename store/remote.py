@@ -11,7 +11,6 @@ Timeouts are the store's own (``oxigraph serve --timeout-s``, Virtuoso's MaxQuer
 
 import gzip
 import os
-import threading
 import time
 import uuid
 
@@ -19,6 +18,7 @@ import pyoxigraph as ox
 import requests
 from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
+from rdflib import URIRef
 
 from geokg.loaders.errors import GeokgError, StoreError
 from geokg.store.answers import Result
@@ -60,7 +60,6 @@ class RemoteStore:
             self.session.auth = auth(self.config.user, self.config.password or "")
         self._writes = uuid.uuid4().hex[:12]
         self._size = (None, 0)
-        self._lock = threading.Lock()
 
     @property
     def version(self) -> str:
@@ -102,7 +101,9 @@ class RemoteStore:
             text = f"BASE <{message['base_iri']}>\n{text}"
         params = [("default-graph-uri", g) for g in message.get("default_graphs") or []]
         params += [("named-graph-uri", g) for g in message.get("named_graphs") or []]
-        if (message["union"] and not message.get("default_graphs") and not message["own_dataset"]
+        # Oxigraph server refuses its union parameter beside a dataset named in the request: a request that
+        # names only named graphs gets the store's own default graph.
+        if (message["union"] and not params and not message["own_dataset"]
                 and self.config.union_default_graph == "parameter"):
             params.append(("union-default-graph", ""))
         fmt, cap = message["fmt"], message["max_rows"]
@@ -281,8 +282,7 @@ class RemoteStore:
 
     def graphs(self) -> list[str]:
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union=False).rows()
-        return sorted(str(r["g"]) for r in rows if "g" in r and not str(r["g"]).startswith("_:")
-                      and type(r["g"]).__name__ == "URIRef")
+        return sorted(str(r["g"]) for r in rows if isinstance(r.get("g"), URIRef))
 
     def __len__(self) -> int:
         # Counting reads every quad: once per version, as health checks ask often.
@@ -353,7 +353,8 @@ class RemoteStore:
         message = " ".join(response.text.split())[:500] or response.reason
         where = f"the SPARQL {what} endpoint at {public_url(url)}"
         status = response.status_code
-        if status == 400 and what == "update":
+        if what == "update" and (status == 400 or "does not exist" in message or "already exists" in message):
+            # Oxigraph server answers 500 for a graph that is missing or exists already: the request's fault.
             return update_error(message)
         if status == 400:
             return StoreError(f"{where} refused the request: {message}", 400, "Bad query")

@@ -133,6 +133,27 @@ def test_the_union_default_graph_and_named_datasets_follow_the_request(loaded):
     assert remote.query(count).rows() != remote.query(count, union=False).rows()
 
 
+def test_named_graphs_alone_pick_those_graphs(loaded):
+    remote, embedded = loaded
+    graph = remote.graphs()[0]
+    text = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert remote.query(text, named_graphs=[graph]).rows() == embedded.query(text, named_graphs=[graph]).rows()
+
+
+def test_update_errors_keep_the_embedded_stores_status(oxigraph):
+    store = open_store(oxigraph)
+    with pytest.raises(GeokgError) as missing:
+        store.update("DROP GRAPH <urn:geokg:test:missing>")
+    assert missing.value.status == 404 and "urn:geokg:test:missing" in missing.value.message
+    store.update("CREATE GRAPH <urn:geokg:test:made>")
+    try:
+        with pytest.raises(GeokgError) as again:
+            store.update("CREATE GRAPH <urn:geokg:test:made>")
+        assert again.value.status == 409 and "already exists" in again.value.message
+    finally:
+        store.update("DROP SILENT GRAPH <urn:geokg:test:made>")
+
+
 def test_bound_variables_answer_as_the_engines_substitution(loaded):
     remote, embedded = loaded
     from geokg.server.search import SEARCH
@@ -330,6 +351,22 @@ def test_writes_through_this_client_change_the_version(oxigraph):
     after = store.version
     store.update("DROP GRAPH <urn:geokg:test:version>")
     assert store.version != after and "urn:geokg:test:version" not in store.graphs()
+
+
+def test_what_another_client_writes_is_seen_once_the_version_ttl_has_passed(oxigraph, monkeypatch):
+    import geokg.store.remote as remote_module
+
+    clock = [1_000_000.0]
+    monkeypatch.setattr(remote_module.time, "time", lambda: clock[0])
+    mine, other = open_store(oxigraph), open_store(oxigraph)
+    counted, version = len(mine), mine.version
+    other.update("INSERT DATA { GRAPH <urn:geokg:test:other> { <urn:a> <urn:b> <urn:c> } }")
+    try:
+        assert mine.version == version and len(mine) == counted
+        clock[0] += mine.config.version_ttl
+        assert mine.version != version and len(mine) == counted + 1
+    finally:
+        other.update("DROP GRAPH <urn:geokg:test:other>")
 
 
 def test_a_config_file_names_the_endpoints_and_keeps_the_password_out_of_messages(oxigraph, tmp_path, monkeypatch):
