@@ -140,9 +140,15 @@ class LocalProcesses:
         if jobs < 1:
             raise ValueError(f"--jobs must be 1 or more, got {jobs}")
         self.workers = jobs
-        self._pool = [_Worker() for _ in range(jobs)]
+        self._pool: list[_Worker] = []
 
     def results(self, paths: list[str]) -> Iterator:
+        if paths and not self._pool:
+            # Started when there are articles, not before: a load of claims files alone must not pay for spaCy.
+            self._pool = [_Worker() for _ in range(self.workers)]
+        return self._ordered(paths)
+
+    def _ordered(self, paths: list[str]) -> Iterator:
         waiting = deque(enumerate(paths))
         done: dict[int, object] = {}
         ahead = AHEAD_PER_WORKER * self.workers
@@ -208,8 +214,9 @@ class LocalProcesses:
 class DaskCluster:
     """The workers of a Dask cluster (``distributed.Client(address)``, or a Client given): each loads the
     parser once through a worker plugin, and articles are submitted ``AHEAD_PER_WORKER`` per worker ahead.
-    Paths are read by the workers, so they must see the same files (a shared or copied folder). A task
-    whose workers kept dying is a problem naming its article."""
+    Paths are read by the workers, so they must see the same files (a shared or copied folder). An article
+    whose worker dies is tried again on others (``distributed.scheduler.allowed-failures`` times, 3 by
+    default; a death also counts against the tasks queued on that worker), then is a problem naming it."""
 
     def __init__(self, address_or_client):
         from distributed import Client
@@ -220,16 +227,22 @@ class DaskCluster:
         self.workers = max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
 
     def results(self, paths: list[str]) -> Iterator:
-        from distributed import KilledWorker
-
         submitted: deque = deque()
         waiting = deque(paths)
-        ahead = AHEAD_PER_WORKER * self.workers
-        for _ in paths:
-            while waiting and len(submitted) < ahead:
-                path = waiting.popleft()
-                submitted.append((path, self.client.submit(read_article, path, pure=False)))
+        self._submit(submitted, waiting)
+        return self._ordered(submitted, waiting)
+
+    def _submit(self, submitted: deque, waiting: deque) -> None:
+        while waiting and len(submitted) < AHEAD_PER_WORKER * self.workers:
+            path = waiting.popleft()
+            submitted.append((path, self.client.submit(read_article, path, pure=False)))
+
+    def _ordered(self, submitted: deque, waiting: deque) -> Iterator:
+        from distributed import KilledWorker
+
+        while submitted:
             path, future = submitted.popleft()
+            self._submit(submitted, waiting)
             try:
                 yield future.result()
             except KilledWorker as exc:

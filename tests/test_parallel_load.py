@@ -71,7 +71,7 @@ def pool():
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as local:
+                                  dashboard_address=":0") as local:
         extractors = DaskCluster(local.scheduler_address)
         yield extractors
         extractors.close()
@@ -148,6 +148,41 @@ def test_a_worker_that_dies_is_a_problem_naming_its_article_not_a_hang(tmp_path)
     assert isinstance(failed, LoadError) and failed.loaded == []
     assert [problem.file for problem in failed.problems] == [str(fifo)]
     assert "worker died while reading it" in failed.problems[0].message
+    assert quads(store) == []
+
+
+def test_a_dask_worker_that_dies_is_a_problem_naming_its_article(tmp_path):
+    import dask
+
+    articles = write_corpus(tmp_path / "corpus")
+    fifo = tmp_path / "stuck.txt"
+    os.mkfifo(fifo)
+    killed = []
+
+    def kill_the_reader():
+        with open(fifo, "wb"):
+            pid = next(pid for pid in _children() if _has_open(pid, fifo))
+            killed.append(pid)
+            os.kill(pid, 9)
+
+    killer = threading.Thread(target=kill_the_reader, daemon=True)
+    killer.start()
+    # No retry: the first death is the article's problem (by default Dask tries 3 more times). A worker holds
+    # only the task it runs, since a death also counts against the tasks queued on the worker.
+    settings = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
+    with dask.config.set(settings):
+        with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                      dashboard_address=":0") as local:
+            extractors = DaskCluster(local.scheduler_address)
+            try:
+                store, failed = load([articles[0], fifo, *articles[1:]], extractors)
+            finally:
+                extractors.close()
+    killer.join(5)
+    assert killed
+    assert isinstance(failed, LoadError) and failed.loaded == []
+    assert [problem.file for problem in failed.problems] == [str(fifo)]
+    assert "Dask workers that read it died" in failed.problems[0].message
     assert quads(store) == []
 
 
