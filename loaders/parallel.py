@@ -142,10 +142,15 @@ class LocalProcesses:
         self.workers = jobs
         self._pool: list[_Worker] = []
 
-    def results(self, paths: list[str]) -> Iterator:
-        if paths and not self._pool:
-            # Started when there are articles, not before: a load of claims files alone must not pay for spaCy.
+    def start(self) -> None:
+        """Start the workers now, so that they load spaCy while the caller opens its store."""
+        if not self._pool:
             self._pool = [_Worker() for _ in range(self.workers)]
+
+    def results(self, paths: list[str]) -> Iterator:
+        if paths:
+            # Started when there are articles, not before: a load of claims files alone must not pay for spaCy.
+            self.start()
         return self._ordered(paths)
 
     def _ordered(self, paths: list[str]) -> Iterator:
@@ -197,6 +202,9 @@ class LocalProcesses:
 
     def close(self) -> None:
         for worker in self._pool:
+            if not worker.ready:
+                # Still loading spaCy, with nothing in hand (a load that failed early): no need to wait.
+                worker.process.kill()
             try:
                 worker.send(None)
                 worker.process.stdin.close()

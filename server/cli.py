@@ -208,12 +208,26 @@ def _extractors(args):
 
 
 def cmd_load(args) -> int:
-    from tqdm import tqdm
-
-    from geokg.loaders.pipeline import expand_paths, load_paths
-    from geokg.loaders.review import review_yaml
+    from geokg.loaders.parallel import LocalProcesses
+    from geokg.loaders.pipeline import expand_paths, is_article
 
     paths = expand_paths(args.paths)
+    extractors = _extractors(args)
+    if isinstance(extractors, LocalProcesses) and any(map(is_article, paths)):
+        extractors.start()
+    try:
+        return _load(args, paths, extractors)
+    finally:
+        if extractors is not None:
+            extractors.close()
+
+
+def _load(args, paths: list[str], extractors) -> int:
+    from tqdm import tqdm
+
+    from geokg.loaders.pipeline import load_paths
+    from geokg.loaders.review import review_yaml
+
     store = _open(args)
     reviews = []
 
@@ -225,14 +239,9 @@ def cmd_load(args) -> int:
         target.write_text(review_yaml(claims, Path(path), target), encoding="utf-8")
         reviews.append((path, target))
 
-    extractors = _extractors(args)
-    try:
-        with tqdm(total=len(paths), unit="file", desc="loading", disable=len(paths) < 2, file=sys.stderr) as bar:
-            loaded = load_paths(store, paths, Ids(check_base(args.base)), progress=bar.update,
-                                validate=args.validate, extractors=extractors, extracted=extracted)
-    finally:
-        if extractors is not None:
-            extractors.close()
+    with tqdm(total=len(paths), unit="file", desc="loading", disable=len(paths) < 2, file=sys.stderr) as bar:
+        loaded = load_paths(store, paths, Ids(check_base(args.base)), progress=bar.update,
+                            validate=args.validate, extractors=extractors, extracted=extracted)
     for path, target in reviews:
         print(f"extracted {path} -> {target} (review it, then `geokg load {target}` to replace)")
     for item in loaded:
