@@ -185,8 +185,14 @@ def _extract_many(articles: list[Path], folder: Path) -> int:
 
 
 def _review_folder(args) -> Path:
-    return Path(args.review_dir) if args.review_dir else (
-        Path("geokg-claims") if args.store == MEMORY else Path(f"{args.store.rstrip('/')}-claims"))
+    from geokg.store.remote_config import is_remote
+
+    if args.review_dir:
+        return Path(args.review_dir)
+    # A store in memory or elsewhere has no folder to put them beside.
+    if args.store == MEMORY or is_remote(args.store):
+        return Path("geokg-claims")
+    return Path(f"{args.store.rstrip('/')}-claims")
 
 
 def _extractors(args):

@@ -236,6 +236,16 @@ def test_geokg_load_and_query_take_the_url(tmp_path):
         process.wait(10)
 
 
+def test_articles_loaded_into_a_remote_store_leave_their_reviews_in_geokg_claims(oxigraph, tmp_path):
+    from argparse import Namespace
+
+    from geokg.server.cli import _review_folder
+
+    for store in (oxigraph, str(tmp_path / "store.toml")):
+        assert _review_folder(Namespace(review_dir=None, store=store)) == Path("geokg-claims")
+    assert _review_folder(Namespace(review_dir=None, store="/srv/geokg-store")) == Path("/srv/geokg-store-claims")
+
+
 @pytest.mark.parametrize("text, update", [
     ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", False),
     ("SELECT * WHERE { ?s ?p ?o SERVICE SILENT <http://example.org/> { ?s ?p ?x } }", False),
