@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -234,6 +235,31 @@ def test_geokg_load_and_query_take_the_url(tmp_path):
     finally:
         process.kill()
         process.wait(10)
+
+
+def test_geokg_serve_answers_from_the_url_and_says_so_when_it_is_down(loaded, oxigraph):
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "geokg", "serve", "--store", oxigraph, "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+                    health = json.load(response)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise AssertionError(server.stderr.read()) from None
+                threading.Event().wait(0.1)
+        assert health == {"ok": True, "triples": len(loaded[1]), "store": f"SPARQL store at {oxigraph}query"}
+    finally:
+        server.terminate()
+        server.wait(20)
+    down = f"http://127.0.0.1:{free_port()}/"
+    run = subprocess.run([sys.executable, "-m", "geokg", "serve", "--store", down, "--port", str(free_port())],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and len(run.stderr.strip().splitlines()) == 1
+    assert f"{down}update cannot be reached: connection refused" in run.stderr
 
 
 def test_articles_loaded_into_a_remote_store_leave_their_reviews_in_geokg_claims(oxigraph, tmp_path):
