@@ -245,17 +245,54 @@ def _load(args, paths: list[str], extractors) -> int:
         target.write_text(review_yaml(claims, Path(path), target), encoding="utf-8")
         reviews.append((path, target))
 
-    with tqdm(total=len(paths), unit="file", desc="loading", disable=len(paths) < 2, file=sys.stderr) as bar:
-        loaded = load_paths(store, paths, Ids(check_base(args.base)), progress=bar.update,
-                            validate=args.validate, extractors=extractors, extracted=extracted)
+    ids = Ids(check_base(args.base))
+    # Streamed formats (GDELT tables) write themselves, each file all or nothing; they go after the claims
+    # files and articles, so that their states meet the nodes those resolved.
+    streamed = [(path, fmt) for path, fmt in ((p, _streamed_format(p)) for p in paths) if fmt is not None]
+    whole = [p for p in paths if p not in {path for path, _ in streamed}]
+    loaded = []
+    if whole:
+        with tqdm(total=len(whole), unit="file", desc="loading", disable=len(whole) < 2, file=sys.stderr) as bar:
+            loaded = load_paths(store, whole, ids, progress=bar.update,
+                                validate=args.validate, extractors=extractors, extracted=extracted)
     for path, target in reviews:
         print(f"extracted {path} -> {target} (review it, then `geokg load {target}` to replace)")
     for item in loaded:
         print(f"loaded {item.path}: {item.triples} triples into <{item.graph}>")
+    problems, done = [], [item.path for item in loaded]
+    for path, fmt in streamed:
+        with tqdm(unit="row", desc=Path(path).name, file=sys.stderr) as bar:
+            def progress(rows, bar=bar):
+                bar.update(rows - bar.n)
+
+            try:
+                result = fmt.load(store, path, ids, progress)
+            except LoadError as exc:
+                problems.extend(exc.problems)
+                continue
+        done.append(str(path))
+        if result.skipped:
+            print(f"skipped {path}: already loaded with the same content into <{result.graph}/...>")
+        else:
+            print(f"loaded {path}: {result.rows} rows, {result.triples} triples into <{result.graph}/...>")
+            loaded.append(result)
+    if problems:
+        raise LoadError(problems, loaded=done)
     # Counting the whole store would read every quad of it, at every load.
     print(f"{store.describe()}: wrote {sum(item.triples for item in loaded)} triples "
           f"in {len(loaded)} graph{'s' if len(loaded) != 1 else ''}")
     return 0
+
+
+def _streamed_format(path):
+    """The format of a file that is streamed into the store by its own loader, else None."""
+    from geokg.loaders.registry import format_for
+
+    try:
+        fmt = format_for(path)
+    except LoadError:
+        return None
+    return fmt if fmt.load is not None else None
 
 
 def cmd_serve(args) -> int:

@@ -325,3 +325,32 @@ def test_parts_left_by_an_interrupted_load_are_dropped_before_the_next(empty, id
     reloaded = load_gdelt(empty, EVENTS_1, ids)
     assert not reloaded.skipped
     assert [g for g in empty.graphs() if g.startswith(graph)] == reloaded.parts
+
+
+def test_geokg_load_streams_gdelt_tables_beside_claims_files_and_skips_them_when_loaded(tmp_path, capsys):
+    from geokg.server.app import sample_claims
+    from geokg.server.cli import main
+
+    table = EVENTS_2
+    store = tmp_path / "store"
+    assert main(["load", "--store", str(store), str(table), str(sample_claims()[0])]) == 0
+    out = capsys.readouterr().out
+    assert f"loaded {table}: 20 rows" in out and "000-iran-hamas-syria-axis" in out
+    assert main(["load", "--store", str(store), str(table)]) == 0
+    assert f"skipped {table}: already loaded with the same content" in capsys.readouterr().out
+    graphs = open_store(store).graphs()
+    assert any(g.endswith("/graph/000-iran-hamas-syria-axis") for g in graphs)
+    assert any("/graph/gdelt-20191024143000-export-csv/" in g for g in graphs)
+
+
+def test_geokg_load_of_a_bad_gdelt_table_is_one_line_and_loads_none_of_it(tmp_path, capsys):
+    from geokg.server.cli import main
+
+    rows = EVENTS_2.read_bytes().splitlines(keepends=True)
+    bad = tmp_path / "20191024143000.export.CSV"
+    bad.write_bytes(b"".join(rows[:5]) + b"\t".join(rows[5].split(b"\t")[:13]) + b"\n" + b"".join(rows[6:]))
+    store = tmp_path / "store"
+    assert main(["load", "--store", str(store), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:6: column 14" in err and "13 columns" in err and "nothing was loaded" in err
+    assert not [g for g in open_store(store).graphs() if "gdelt" in g]
