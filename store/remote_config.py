@@ -3,7 +3,6 @@ JSON file naming the query, update and graph-store endpoints and the credentials
 
 import json
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -66,11 +65,21 @@ def remote_config(location) -> RemoteConfig:
     except OSError as exc:
         raise GeokgError(f"{path}: cannot read the store configuration: {exc.strerror}", 400, "Bad store") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8")) if text.lower().endswith(".toml") else json.loads(raw)
+        data = _toml(raw, path) if text.lower().endswith(".toml") else json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise GeokgError(f"{path}: the store configuration is not valid {path.suffix[1:].upper()}: {exc}", 400,
                          "Bad store") from None
     return _from_mapping(data, str(path))
+
+
+def _toml(raw: bytes, path: Path) -> dict:
+    # tomllib came with Python 3.11; geokg runs on 3.10 too, where a JSON file takes the same keys.
+    try:
+        import tomllib
+    except ImportError:
+        raise GeokgError(f"{path}: TOML store configurations need Python 3.11 or newer; write the same keys as "
+                         "a .json file", 400, "Bad store") from None
+    return tomllib.loads(raw.decode("utf-8"))
 
 
 def _from_url(url: str) -> RemoteConfig:
