@@ -57,11 +57,21 @@ def write_dump(store, path: str, fmt: str) -> int:
     return os.path.getsize(path)
 
 
-def execute(store, request):
-    """Run one request inside a worker; returns (kind, variables, payload, truncated)."""
-
+def bindings_answer(variables, rows, fmt: str, cap: int, truncated: bool) -> tuple:
+    """A SELECT's answer from its rows of terms: encoded rows, or the rows written in ``fmt``; CSV and TSV
+    cannot say the answer was cut, so a cut one is refused in them."""
     from geokg.store.results import write_rows
 
+    if fmt == "rows":
+        return "bindings", variables, [[_encode(t) for t in row] for row in rows], truncated
+    if truncated and fmt in ("csv", "tsv"):
+        raise GeokgError(f"the result has more than {cap} rows and {fmt.upper()} has no way to say it was cut; "
+                         "add LIMIT/OFFSET or ask for JSON or XML", 400, "Result too large")
+    return "bindings", variables, write_rows(variables, rows, fmt, truncated), truncated
+
+
+def execute(store, request):
+    """Run one request inside a worker; returns (kind, variables, payload, truncated)."""
     op = request["op"]
     if op == "len":
         return "count", [], len(store), False
@@ -95,12 +105,7 @@ def execute(store, request):
                 truncated = True
                 break
             rows.append(tuple(solution))
-        if fmt == "rows":
-            return "bindings", variables, [[_encode(t) for t in row] for row in rows], truncated
-        if truncated and fmt in ("csv", "tsv"):
-            raise GeokgError(f"the result has more than {cap} rows and {fmt.upper()} has no way to say it was cut; "
-                             "add LIMIT/OFFSET or ask for JSON or XML", 400, "Result too large")
-        return "bindings", variables, write_rows(variables, rows, fmt, truncated), truncated
+        return bindings_answer(variables, rows, fmt, cap, truncated)
     triples, truncated = [], False
     for triple in native:
         if len(triples) == cap:

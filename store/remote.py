@@ -22,7 +22,7 @@ from rdflib import URIRef
 
 from geokg.loaders.errors import GeokgError, StoreError
 from geokg.store.answers import Result
-from geokg.store.execution import _ROW_BYTES, _encode, _results_format, _write_graph
+from geokg.store.execution import _ROW_BYTES, _encode, _results_format, _write_graph, bindings_answer
 from geokg.store.querytext import query_kind, refuse_fetching_update, refuse_service
 from geokg.store.remote_config import RemoteConfig, public_url, remote_config
 from geokg.store.results import write_rows
@@ -122,12 +122,7 @@ class RemoteStore:
             if passed is not None:
                 return passed
         variables, rows, truncated = self._rows(text, params, cap)
-        if fmt == "rows":
-            return "bindings", variables, [[_encode(t) for t in row] for row in rows], truncated
-        if truncated and fmt in ("csv", "tsv"):
-            raise GeokgError(f"the result has more than {cap} rows and {fmt.upper()} has no way to say it was cut; "
-                             "add LIMIT/OFFSET or ask for JSON or XML", 400, "Result too large")
-        return "bindings", variables, write_rows(variables, rows, fmt, truncated), truncated
+        return bindings_answer(variables, rows, fmt, cap, truncated)
 
     def _passed_on(self, text, params, fmt, cap):
         """The answer as the store wrote it, when its size proves it holds at most ``cap`` rows and the store
