@@ -8,7 +8,7 @@ import re
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from geokg.store.querytext import names_dataset, query_kind
+from geokg.store.querytext import names_dataset, query_kind, refuse_service
 
 
 def decode(cell):
@@ -23,6 +23,15 @@ def decode(cell):
     if kind == "l":
         return Literal(cell[1], lang=cell[3]) if cell[3] else Literal(cell[1], datatype=URIRef(cell[2]))
     return Literal(cell[1])
+
+
+def read_query(store, run, sparql: str, bindings, default_graphs, named_graphs, union, base_iri) -> "Result":
+    """A read query on ``store`` (any store: its service_allow, union_default_graph and max_rows), answered by
+    ``run``: a SERVICE call off the allowlist is refused here, before any store sees the text."""
+    refuse_service(sparql, store.service_allow)
+    return Result(run, sparql, bindings, {"default_graphs": default_graphs, "named_graphs": named_graphs,
+                                          "base_iri": base_iri},
+                  store.union_default_graph if union is None else union, store.max_rows)
 
 
 class Result:

@@ -8,9 +8,9 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from geokg.loaders.errors import StoreError
-from geokg.store.answers import Result
+from geokg.store.answers import Result, read_query
 from geokg.store.execution import DATASET_FORMATS, engine_error, execute, write_dump
-from geokg.store.querytext import refuse_fetching_update, refuse_service
+from geokg.store.querytext import refuse_fetching_update
 from geokg.store.writing import replace_graphs_update, run_update, write_graph
 from geokg.ontology import ONTOLOGY_IRI, ONTOLOGY_PATH, context
 
@@ -55,10 +55,7 @@ class OxigraphStore:
     def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
               union: bool | None = None, base_iri: str | None = None) -> Result:
         """A read query; ``bindings`` (variable -> term) are substituted by the engine, never pasted."""
-        refuse_service(sparql, self.service_allow)
-        return Result(self._run, sparql, bindings, {"default_graphs": default_graphs, "named_graphs": named_graphs,
-                                                    "base_iri": base_iri},
-                      self.union_default_graph if union is None else union, self.max_rows)
+        return read_query(self, self._run, sparql, bindings, default_graphs, named_graphs, union, base_iri)
 
     def _run(self, request):
         try:

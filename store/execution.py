@@ -7,6 +7,7 @@ every worker holds. What the server makes of an answer is in ``answers``.
 """
 
 import gzip
+import itertools
 import json
 import os
 
@@ -57,6 +58,24 @@ def write_dump(store, path: str, fmt: str) -> int:
     return os.path.getsize(path)
 
 
+_MORE = object()
+
+
+def first(items, cap: int | None) -> tuple[list, bool]:
+    """The first ``cap`` items (all of them for None), and whether there were more."""
+    items = iter(items)
+    taken = list(itertools.islice(items, cap))
+    return taken, cap is not None and next(items, _MORE) is not _MORE
+
+
+def graph_answer(triples, fmt: str, cap: int, truncated: bool) -> tuple:
+    """A CONSTRUCT's or DESCRIBE's answer from its triples: encoded rows, or the triples written in ``fmt``."""
+    if fmt in ("rows", "texts"):
+        return "graph", ["s", "p", "o"], [[_encode(t.subject), _encode(t.predicate), _encode(t.object)]
+                                          for t in triples], truncated
+    return "graph", [], _write_graph(triples, fmt, truncated, cap), truncated
+
+
 def bindings_answer(variables, rows, fmt: str, cap: int, truncated: bool) -> tuple:
     """A SELECT's answer from its rows of terms: encoded rows, or the rows written in ``fmt``; CSV and TSV
     cannot say the answer was cut, so a cut one is refused in them."""
@@ -98,24 +117,10 @@ def execute(store, request):
             return "boolean", [], bool(native), False
         return "boolean", [], native.serialize(format=_results_format(fmt)), False
     if isinstance(native, ox.QuerySolutions):
-        variables = [v.value for v in native.variables]
-        rows, truncated = [], False
-        for solution in native:
-            if len(rows) == cap:
-                truncated = True
-                break
-            rows.append(tuple(solution))
-        return bindings_answer(variables, rows, fmt, cap, truncated)
-    triples, truncated = [], False
-    for triple in native:
-        if len(triples) == cap:
-            truncated = True
-            break
-        triples.append(triple)
-    if fmt in ("rows", "texts"):
-        return "graph", ["s", "p", "o"], [[_encode(t.subject), _encode(t.predicate), _encode(t.object)]
-                                          for t in triples], truncated
-    return "graph", [], _write_graph(triples, fmt, truncated, cap), truncated
+        rows, truncated = first(map(tuple, native), cap)
+        return bindings_answer([v.value for v in native.variables], rows, fmt, cap, truncated)
+    triples, truncated = first(native, cap)
+    return graph_answer(triples, fmt, cap, truncated)
 
 
 def _native_query(store, request):

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from geokg.loaders.errors import GeokgError, StoreError
 from geokg.store.forks import ForkServer
-from geokg.store.answers import Result
-from geokg.store.querytext import refuse_fetching_update, refuse_service
+from geokg.store.answers import read_query
+from geokg.store.querytext import refuse_fetching_update
 from geokg.store.embedded import install_ontology
 
 # A query busy this long holds its worker for a while yet: time for a spare, so the next cheap
@@ -530,10 +530,7 @@ class PooledStore:
 
     def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
               union: bool | None = None, base_iri: str | None = None):
-        refuse_service(sparql, self.service_allow)
-        return Result(self.pool.request, sparql, bindings, {"default_graphs": default_graphs,
-                                                           "named_graphs": named_graphs, "base_iri": base_iri},
-                      self.union_default_graph if union is None else union, self.max_rows)
+        return read_query(self, self.pool.request, sparql, bindings, default_graphs, named_graphs, union, base_iri)
 
     def update(self, sparql: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update in the writer process; refused updates never reach it."""

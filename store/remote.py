@@ -21,9 +21,9 @@ from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 from rdflib import URIRef
 
 from geokg.loaders.errors import GeokgError, StoreError
-from geokg.store.answers import Result
-from geokg.store.execution import _ROW_BYTES, _encode, _results_format, _write_graph, bindings_answer
-from geokg.store.querytext import query_kind, refuse_fetching_update, refuse_service
+from geokg.store.answers import Result, read_query
+from geokg.store.execution import _ROW_BYTES, _results_format, bindings_answer, first, graph_answer
+from geokg.store.querytext import query_kind, refuse_fetching_update
 from geokg.store.remote_config import RemoteConfig, public_url, remote_config
 from geokg.store.results import write_rows
 from geokg.store.sparqllex import tokenize
@@ -87,10 +87,7 @@ class RemoteStore:
     def query(self, sparql: str, bindings: dict | None = None, default_graphs=None, named_graphs=None,
               union: bool | None = None, base_iri: str | None = None) -> Result:
         """A read query; checked for SERVICE calls here, before the store sees it."""
-        refuse_service(sparql, self.service_allow)
-        return Result(self._run, sparql, bindings, {"default_graphs": default_graphs, "named_graphs": named_graphs,
-                                                    "base_iri": base_iri},
-                      self.union_default_graph if union is None else union, self.max_rows)
+        return read_query(self, self._run, sparql, bindings, default_graphs, named_graphs, union, base_iri)
 
     def _run(self, message):
         """One query message (as answers.Result sends it), answered as store.execution answers it."""
@@ -161,13 +158,8 @@ class RemoteStore:
             capped = response.headers.get(SERVER_CAP_HEADER)
             solutions = self._parse_results(response, fmt)
             variables = [v.value for v in solutions.variables]
-            rows, truncated = [], False
             try:
-                for solution in solutions:
-                    if len(rows) == cap:
-                        truncated = True
-                        break
-                    rows.append([solution[v] for v in variables])
+                rows, truncated = first(([solution[v] for v in variables] for solution in solutions), cap)
             except SyntaxError as exc:
                 raise self._broken(exc) from None
         return variables, rows, truncated or self._store_cut(capped, len(rows))
@@ -192,19 +184,12 @@ class RemoteStore:
 
     def _graph(self, text, params, fmt, cap):
         with self._ask(text, params, "application/n-triples") as response:
-            triples, truncated = [], False
             try:
-                for quad in ox.parse(_Reader(response), format=ox.RdfFormat.N_TRIPLES):
-                    if len(triples) == cap:
-                        truncated = True
-                        break
-                    triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+                triples, truncated = first((ox.Triple(q.subject, q.predicate, q.object)
+                                            for q in ox.parse(_Reader(response), format=ox.RdfFormat.N_TRIPLES)), cap)
             except SyntaxError as exc:
                 raise self._broken(exc) from None
-        if fmt in ("rows", "texts"):
-            return "graph", ["s", "p", "o"], [[_encode(t.subject), _encode(t.predicate), _encode(t.object)]
-                                              for t in triples], truncated
-        return "graph", [], _write_graph(triples, fmt, truncated, cap), truncated
+        return graph_answer(triples, fmt, cap, truncated)
 
     def _ask(self, text, params, accept):
         # POST, form-encoded: a query of any length, and no query text in the store's access log line.
