@@ -248,8 +248,13 @@ def _load(args, paths: list[str], extractors) -> int:
     ids = Ids(check_base(args.base))
     # Streamed formats (GDELT tables) write themselves, each file all or nothing; they go after the claims
     # files and articles, so that their states meet the nodes those resolved.
-    streamed = [(path, fmt) for path, fmt in ((p, _streamed_format(p)) for p in paths) if fmt is not None]
-    whole = [p for p in paths if p not in {path for path, _ in streamed}]
+    streamed, whole = [], []
+    for path in paths:
+        fmt = _streamed_format(path)
+        if fmt is None:
+            whole.append(path)
+        else:
+            streamed.append((path, fmt))
     loaded = []
     if whole:
         with tqdm(total=len(whole), unit="file", desc="loading", disable=len(whole) < 2, file=sys.stderr) as bar:
