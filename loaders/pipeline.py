@@ -6,6 +6,7 @@ from pathlib import Path
 
 from geokg.loaders.errors import LoadError, Problem
 from geokg.loaders.ids import Ids, article_slug
+from geokg.loaders.linking.offline import known_qid
 from geokg.loaders.mapping import claims_ntriples, nquads, ntriples_text
 from geokg.loaders.registry import format_for
 from geokg.loaders.resolution import Resolver
@@ -163,8 +164,6 @@ def _written(store, chunk: list[Prepared], ontology: bool, actors_graph: str) ->
 def offline_qid(actor) -> str | None:
     """The Wikidata id known offline for an actor's name and type (loaders/linking/offline.py): so a claims
     file that writes "the U.S." and one that writes "United States" join one node without aliases or ids."""
-    from geokg.loaders.linking.offline import known_qid
-
     return known_qid(actor.name, actor.type)
 
 
