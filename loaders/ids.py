@@ -2,9 +2,10 @@
 
 import functools
 import re
-import unicodedata
 
 from rdflib import URIRef
+
+from geokg.loaders.names import unaccented
 
 DEFAULT_BASE = "https://geokg.example.org"
 
@@ -16,9 +17,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 @functools.lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """Lower-case, hyphenated form of a name that keeps non-Latin letters (IRIs allow them)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub("-", plain.lower()).strip("-") or "unnamed"
+    return _NOT_WORD.sub("-", unaccented(text).lower()).strip("-") or "unnamed"
 
 
 def article_slug(article_id: str) -> str:

@@ -5,12 +5,12 @@ import bisect
 import difflib
 import re
 import threading
-import unicodedata
 from array import array
 from collections import Counter
 
 from rdflib import Literal
 
+from geokg.loaders.names import unaccented
 from geokg.queries.catalogue import sparql_term
 from geokg.server.reconcile_facts import PREFIXES
 
@@ -26,9 +26,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub(" ", plain.lower()).strip()
+    return _NOT_WORD.sub(" ", unaccented(str(text)).lower()).strip()
 
 
 def similarity(a: str, b: str) -> float:

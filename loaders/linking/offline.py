@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from geokg.loaders.names import unaccented
+
 TABLE = Path(__file__).resolve().parent / "known_actors.tsv"
 QID = re.compile(r"Q[1-9]\d*")
 # The kinds of actor a table row answers for. News and the extractor type the same body either way (the PLO as
@@ -46,7 +48,7 @@ def key(name: str) -> str:
     other punctuation made a space, and a leading article removed ("the U.S." -> "us")."""
     text = name
     if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = unaccented(text)
     text = text.translate(_DROP).casefold()
     text = " ".join(_SPACE.sub(" ", text).split())
     return text[4:] if text.startswith("the ") else text

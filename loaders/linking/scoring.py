@@ -20,8 +20,9 @@ reconciliation service (openrefine-wikibase, engine.py) scores, with the differe
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from geokg.loaders.names import unaccented
 
 NAME_WEIGHT = 1.0
 PROPERTY_WEIGHT = 0.4
@@ -55,8 +56,7 @@ _PUNCT = re.compile(r"[\W_]+")
 
 def normalise(name: str) -> str:
     """Lower case, no accents, punctuation as spaces, without a leading "the"."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    text = _PUNCT.sub(" ", plain.casefold()).strip()
+    text = _PUNCT.sub(" ", unaccented(name).casefold()).strip()
     return text[4:] if text.startswith("the ") else text
 
 
