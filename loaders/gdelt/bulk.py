@@ -14,7 +14,7 @@ from geokg.loaders.errors import LoadError, Problem
 from geokg.loaders.gdelt.mapping import FieldError, RowMapper, file_graph
 from geokg.loaders.gdelt.reading import column_of, open_table, rows, sniff
 from geokg.loaders.ids import Ids
-from geokg.loaders.mapping import text_literal
+from geokg.loaders.mapping import nquads, ntriples_text, text_literal
 from geokg.ontology import GK
 
 # About 15 MB of N-Quads text a part: the bulk ingestion of a part is one batch (a million quads is its limit),
@@ -71,10 +71,10 @@ def _drop(store, graphs) -> None:
 
 
 def _write_part(store, graph: str, lines: list[str]) -> None:
-    text = "".join(f"{line} <{graph}> .\n" for line in lines)
+    ntriples = ntriples_text(lines)
     add = getattr(store, "add_graphs", None)
-    if add is None or not add(text, [graph]):
-        store.replace_graphs({graph: "".join(f"{line} .\n" for line in lines)})
+    if add is None or not add(nquads(graph, ntriples), [graph]):
+        store.replace_graphs({graph: ntriples})
 
 
 def load_gdelt(store, path: str | Path, ids: Ids, progress=None, part_triples: int = PART_TRIPLES) -> GdeltLoaded:
