@@ -17,7 +17,9 @@ RESULT_CHOICES = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "j
 def _store_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--store", default=os.environ.get("GEOKG_STORE", "geokg-store"),
-                        help=f"store directory, or {MEMORY} (default: $GEOKG_STORE or ./geokg-store)")
+                        help=f"store directory, {MEMORY}, an http(s) URL of a SPARQL store, or a .toml/.json file "
+                             "naming one; only `load` creates a missing directory (default: $GEOKG_STORE or "
+                             "./geokg-store)")
     common.add_argument("--base", default=os.environ.get("GEOKG_BASE", DEFAULT_BASE),
                         help="base URI of minted identifiers (default: $GEOKG_BASE or %(default)s)")
     return common
@@ -38,35 +40,41 @@ def build_parser() -> argparse.ArgumentParser:
                       help="extract articles in N worker processes (default: 1, in this process)")
     load.add_argument("--dask", metavar="ADDRESS",
                       help="extract articles on the Dask cluster whose scheduler is at ADDRESS "
-                           "(tcp://HOST:8786); the store is written here")
-    load.add_argument("--review-dir", help="where extracted claims files are written for review "
-                                           "(default: STORE-claims next to the store)")
+                           "(tcp://HOST:8786); the store is written here (default: none, articles are extracted on this machine)")
+    load.add_argument("--review-dir", metavar="DIR", help="where extracted claims files are written for review "
+                                                          "(default: STORE-claims next to the store)")
     load.add_argument("--validate", action="store_true",
                       help="also check each file's graph with pyshacl against the shapes (slow; checked claims "
-                           "always map to conforming graphs, see the README)")
+                           "always map to conforming graphs, see the README; default: off)")
     load.set_defaults(run=cmd_load)
 
     extract = commands.add_parser("extract", help="extract claims files from articles (text or HTML)")
     extract.add_argument("articles", metavar="ARTICLE", nargs="+",
                          help="one or more articles; several are extracted in one process")
-    extract.add_argument("-o", "--output", help="for one article, the claims file to write (default: standard "
-                                                "output); for several, the folder to write NAME.yaml files into")
+    extract.add_argument("-o", "--output", metavar="OUT",
+                         help="for one article, the claims file to write; for several, the folder to write "
+                              "NAME.yaml files into (default: standard output for one, the current folder for "
+                              "several)")
     extract.set_defaults(run=cmd_extract)
 
     serve = commands.add_parser("serve", parents=[common], help="serve the SPARQL endpoint and entity pages")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=5000)
-    serve.add_argument("--demo", action="store_true", help="serve the shipped seed article from a temporary store")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on; 0.0.0.0 for every interface (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=5000, help="port to listen on (default: %(default)s)")
+    serve.add_argument("--demo", action="store_true",
+                       help="serve the shipped seed article from a temporary store, not --store (default: off)")
     serve.add_argument("--timeout", type=float, help="seconds a query may run before it is stopped "
                                                      "(default: $GEOKG_TIMEOUT or 30)")
     serve.add_argument("--workers", type=int, help="query worker processes (default: $GEOKG_WORKERS or 2)")
     serve.set_defaults(run=cmd_serve)
 
     query = commands.add_parser("query", parents=[common], help="run a named query, a .rq file or SPARQL text")
-    query.add_argument("query", metavar="NAME|FILE|SPARQL")
+    query.add_argument("query", metavar="NAME|FILE|SPARQL",
+                       help="a named query (`geokg queries` lists them), a .rq file, or SPARQL text")
     query.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                       help="a named query's parameter (repeatable)")
-    query.add_argument("-f", "--format", choices=RESULT_CHOICES, default="table")
+                       help="a named query's parameter (repeatable; default: the query's own defaults)")
+    query.add_argument("-f", "--format", choices=RESULT_CHOICES, default="table",
+                       help="how the answer is written to standard output (default: %(default)s)")
     query.set_defaults(run=cmd_query)
 
     listing = commands.add_parser("queries", help="list the named queries and their parameters")
@@ -79,16 +87,19 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument("--dbpedia", default=os.environ.get("GEOKG_DBPEDIA_ENDPOINT"), metavar="URL",
                       help="DBpedia's SPARQL endpoint (default: $GEOKG_DBPEDIA_ENDPOINT or https://dbpedia.org/sparql)")
     link.add_argument("--no-dbpedia", action="store_true",
-                      help="ask DBpedia nothing: its resources come from English Wikipedia sitelinks alone")
+                      help="ask DBpedia nothing: its resources come from English Wikipedia sitelinks alone "
+                           "(default: off)")
     link.add_argument("--accept", nargs=2, action="append", default=[], metavar=("ACTOR", "QID"),
-                      help="record that ACTOR (URI or name) is the Wikidata entity QID (repeatable)")
+                      help="record that ACTOR (URI or name) is the Wikidata entity QID (repeatable; default: none)")
     link.add_argument("--reject", nargs=2, action="append", default=[], metavar=("ACTOR", "QID"),
-                      help="record that ACTOR is not QID; no later run links them (repeatable)")
-    link.add_argument("--list-review", action="store_true", help="list the candidates waiting for a person")
+                      help="record that ACTOR is not QID; no later run links them (repeatable; default: none)")
+    link.add_argument("--list-review", action="store_true",
+                      help="list the candidates waiting for a person, and change nothing (default: off)")
     link.add_argument("--cache", metavar="DIR", help="where answers are kept (default: $GEOKG_LINK_CACHE or "
                                                      "$XDG_CACHE_HOME/geokg/sparql)")
-    link.add_argument("--contact", help="how the endpoints' operators can reach you, sent in the User-Agent "
-                                        "(default: $GEOKG_CONTACT)")
+    link.add_argument("--contact", metavar="EMAIL|URL",
+                      help="how the endpoints' operators can reach you, sent in the User-Agent "
+                           "(default: $GEOKG_CONTACT)")
     link.add_argument("--timeout", type=float, help="seconds to wait for one answer "
                                                     "(default: $GEOKG_LINK_TIMEOUT or 65)")
     link.add_argument("--retries", type=int, default=3, help="retries after 429/503 or an empty answer "
@@ -100,29 +111,36 @@ def build_parser() -> argparse.ArgumentParser:
     link.set_defaults(run=cmd_link)
 
     export = commands.add_parser("export", parents=[common], help="dump every graph as N-Quads or TriG")
-    export.add_argument("-f", "--format", choices=("nquads", "trig"), default="nquads")
-    export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    export.add_argument("-f", "--format", choices=("nquads", "trig"), default="nquads",
+                        help="the dataset's serialisation (default: %(default)s)")
+    export.add_argument("-o", "--output", metavar="FILE",
+                        help="file to write, gzip-compressed when it ends in .gz; written whole or not at all "
+                             "(default: standard output)")
     export.set_defaults(run=cmd_export)
     return parser
 
 
-def _open(args):
+def _open(args, create: bool = False):
+    """The store named by --store; only a command that writes (load) may create a missing one."""
     # Imported here, as the query catalogue is below: `geokg extract` needs neither the store nor rdflib.
-    from geokg.store import open_store
+    from geokg.store import open_store, require_store
 
-    return open_store(None if args.store == MEMORY else args.store)
+    location = None if args.store == MEMORY else args.store
+    if not create:
+        require_store(location)
+    return open_store(location)
 
 
 def cmd_extract(args) -> int:
     if len(args.articles) == 1:
         article = Path(args.articles[0])
+        if args.output:
+            _writable(Path(args.output))
         try:
             text, warnings = _review_of(article, Path(args.output) if args.output else None)
         except LoadError as exc:
-            if len(exc.problems) != 1:
-                raise
-            # One problem is one line, naming the file ("nothing was loaded" means nothing to extract).
-            print(_failure(article, exc), file=sys.stderr)
+            for line in _failures(article, exc):
+                print(line, file=sys.stderr)
             return 1
         # A warning in the file alone goes unseen when the file is written somewhere else: say it here too.
         for warning in warnings:
@@ -145,10 +163,18 @@ def _review_of(article: Path, target: Path | None) -> tuple[str, list[str]]:
     return review_yaml(claims, article, target), claims.get("warnings", [])
 
 
-def _failure(article: Path, exc: GeokgError) -> str:
-    """One line for an article that could not be extracted, naming it."""
-    problem = exc.problems[0] if isinstance(exc, LoadError) and len(exc.problems) == 1 else exc.message
-    return f"geokg extract: {problem if str(article) in str(problem) else f'{article}: {problem}'}"
+def _failures(article: Path, exc: GeokgError) -> list[str]:
+    """One line per problem of an article that could not be extracted, each naming it. Not the load report:
+    its "nothing was loaded" would speak of a store that extraction never touches."""
+    problems = exc.problems if isinstance(exc, LoadError) else [exc.message]
+    return [f"geokg extract: {p if str(article) in str(p) else f'{article}: {p}'}" for p in problems]
+
+
+def _writable(target: Path) -> None:
+    """Refuse an output whose folder is missing before any work is done, in one line naming it."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise GeokgError(f"cannot write {target}: no folder {folder}", 1, "Bad output")
 
 
 def _extract_many(articles: list[Path], folder: Path) -> int:
@@ -175,7 +201,8 @@ def _extract_many(articles: list[Path], folder: Path) -> int:
                     bar.write(f"geokg extract: {article}: {warning}", file=sys.stderr)
             except GeokgError as exc:
                 failed += 1
-                bar.write(_failure(article, exc), file=sys.stderr)
+                for line in _failures(article, exc):
+                    bar.write(line, file=sys.stderr)
             except OSError as exc:
                 failed += 1
                 bar.write(f"geokg extract: {article}: {exc.strerror or exc}", file=sys.stderr)
@@ -234,7 +261,7 @@ def _load(args, paths: list[str], extractors) -> int:
     from geokg.loaders.pipeline import load_paths
     from geokg.loaders.review import review_yaml
 
-    store = _open(args)
+    store = _open(args, create=True)
     reviews = []
 
     def extracted(path, claims):
@@ -302,27 +329,46 @@ def _streamed_format(path):
 
 def cmd_serve(args) -> int:
     from geokg.server.app import create_app
+    from geokg.store import require_store
+    from geokg.store.remote_config import is_remote
 
+    if not args.demo and args.store != MEMORY and not is_remote(args.store):
+        require_store(args.store)
     config = {"GEOKG_STORE": args.store, "GEOKG_BASE": args.base, "GEOKG_DEMO": args.demo}
     if args.timeout is not None:
         config["GEOKG_TIMEOUT"] = args.timeout
     if args.workers is not None:
         config["GEOKG_WORKERS"] = args.workers
     app = create_app(config)
-    where = "the seed article" if args.demo else app.extensions["geokg"].store.describe()
-    print(f"geokg serving {where} at http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
-    from waitress import serve
+    store = app.extensions["geokg"].store
+    where = "the seed article" if args.demo else store.describe()
+    from waitress import create_server
 
     _raise_open_files(app.config["GEOKG_CONNECTION_LIMIT"] + 64)
     # waitress, not Flask's development server: it reads each request whole in its event loop before a
     # thread sees it, so slow clients cost a connection slot, not a thread. poll(), not select(), so
     # more than 1,024 sockets can be open; the limit sits well above what a slow-drip attack from one
     # host needs to lock out everyone else (the README says what to put in front for more).
-    serve(app, host=args.host, port=args.port, threads=max(8, 4 * app.config["GEOKG_WORKERS"]),
-          connection_limit=app.config["GEOKG_CONNECTION_LIMIT"], asyncore_use_poll=True, channel_timeout=60,
-          # waitress refuses at its limit and counts chunk framing: leave the app's own 413 room to answer.
-          max_request_body_size=max(app.config["GEOKG_MAX_UPLOAD_BYTES"], app.config["GEOKG_MAX_QUERY_BYTES"]) + 65536,
-          ident="geokg")
+    try:
+        server = create_server(
+            app, host=args.host, port=args.port, threads=max(8, 4 * app.config["GEOKG_WORKERS"]),
+            connection_limit=app.config["GEOKG_CONNECTION_LIMIT"], asyncore_use_poll=True, channel_timeout=60,
+            # waitress refuses at its limit and counts chunk framing: leave the app's own 413 room to answer.
+            max_request_body_size=max(app.config["GEOKG_MAX_UPLOAD_BYTES"],
+                                      app.config["GEOKG_MAX_QUERY_BYTES"]) + 65536,
+            ident="geokg")
+    except OSError as exc:
+        # The socket is bound before "serving" is said: a busy port is one line, not a traceback after it.
+        store.close()
+        raise GeokgError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; is another server "
+                         "running there? choose another --port", 1, "Cannot listen") from None
+    print(f"geokg serving {where} at http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        store.close()
     return 0
 
 
@@ -349,8 +395,12 @@ def _resolve_query(text: str):
         return named.NamedQuery(path.stem, path.stem, "", body)
     if any(word in text.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
         return named.NamedQuery("adhoc", "ad hoc query", "", text)
-    raise GeokgError(f"{text!r} is not a named query, a .rq file or SPARQL text; "
-                     f"named queries: {', '.join(named.catalogue())}", 2, "Unknown query")
+    import difflib
+
+    close = difflib.get_close_matches(text, list(named.catalogue()), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise GeokgError(f"{text!r} is not a named query, a .rq file or SPARQL text; {hint}"
+                     f"named queries: {', '.join(named.catalogue())}", 1, "Unknown query")
 
 
 def cmd_query(args) -> int:
@@ -498,11 +548,13 @@ def _print_review(rows: list[dict]) -> int:
 
 
 def cmd_export(args) -> int:
-    data = _open(args).dump(args.format)
     if args.output:
-        Path(args.output).write_bytes(data)
+        _writable(Path(args.output))
+    store = _open(args)
+    if args.output:
+        store.dump_file(args.output, args.format)
     else:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(store.dump(args.format))
     return 0
 
 
@@ -516,4 +568,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if exc.status == 2 else 1
     except ValueError as exc:
         print(f"geokg {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"geokg {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
