@@ -573,3 +573,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"geokg {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        # Every write is a whole chunk or a whole file: what was written stays and reads as it did.
+        print(f"geokg {args.command}: interrupted", file=sys.stderr)
+        return 130

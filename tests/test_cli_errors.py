@@ -177,3 +177,12 @@ def test_the_default_review_folders_are_ignored_by_git():
         assert not path.is_absolute()
         ignored = subprocess.run(["git", "check-ignore", "-q", str(path)], cwd=ROOT)
         assert ignored.returncode == 0, f"{path} (extracted article sentences) is not in .gitignore"
+
+
+def test_an_interrupt_is_one_line_and_status_130(capsys, monkeypatch):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_queries", interrupted)
+    code, _, err = run(capsys, "queries")
+    assert code == 130 and err == "geokg queries: interrupted\n"
