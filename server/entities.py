@@ -15,8 +15,8 @@ from geokg.server import conneg
 from geokg.server.app import geokg
 from geokg.loaders.dates import NotADate, iso_literal
 from geokg.ontology import CONTEXT_PATH, NS, ONTOLOGY_PATH, ontology_graph
-from geokg.server.entity_data import build_entity, describe, events_in_order, home_data, membership_rows, \
-    network_edges, start_network
+from geokg.server.entity_data import body_marks, build_entity, describe, events_in_order, home_data, \
+    membership_rows, network_edges, start_network
 from geokg.server.pictures import network_svg, timeline_svg
 from geokg.server.render import href, negotiated, respond, url_with
 
@@ -43,7 +43,7 @@ def home(as_json=False):
     if data is None:
         data = home_data(g.store)
         data["queries"] = [{"name": q.name, "title": q.title} for q in named.catalogue().values()]
-        data["store"] = g.store.describe()
+        data["store"] = store_kind(g.store)
         if fmt == "html":
             _story(g, data)
         with _HOME_LOCK:
@@ -51,6 +51,17 @@ def home(as_json=False):
                 del _HOME[old]
             _HOME[key] = data
     return respond(fmt, data, "home.html", {"json": "/index.json"})
+
+
+def store_kind(store) -> str:
+    """What kind of store answers, for the home page: never where it lives (a path or an address tells a
+    visitor about the server, and an address may carry credentials)."""
+    if hasattr(store, "config"):
+        return "remote SPARQL store"
+    workers = getattr(getattr(store, "pool", None), "size", None)
+    if getattr(store, "path", None):
+        return "Oxigraph store on disk" + (f" ({workers} query workers)" if workers else "")
+    return "in-memory Oxigraph store"
 
 
 def _story(g, data):
@@ -106,6 +117,8 @@ def entity(rest: str):
     if fmt == "html":
         _pictures(g, uri, data, network)
         data["schema"] = schema_jsonld(data)
+        if data["body"]:
+            data["marks"] = body_marks(data)
     response = respond(fmt, data, "entity.html", alternates, graph=lambda: describe(g.store, uri))
     if paging:
         response.headers["Link"] += "".join(f', <{paging[rel]}>; rel="{rel}"' for rel in ("prev", "next")

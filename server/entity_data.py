@@ -64,6 +64,7 @@ CLAIM_SHAPE = _shape(
      "channelName": "channelName", "hedge": "hedge"},
     {"claimant": "claimant", "claimantDescription": "who", "about": "about", "sentence": "sentence"},
     ("content", "quote", "article", "sentence"))
+FACT_SHAPES = {"relation": STATEMENT_SHAPE, "event": EVENT_SHAPE, "claim": CLAIM_SHAPE}
 
 
 def _wanted(shape: tuple) -> str:
@@ -267,15 +268,52 @@ SELECT ?s ?rel ?o (COUNT(DISTINCT ?g) AS ?sources) WHERE {{
     return counts
 
 
+# The terms of other vocabularies that the loaders write, named as a reader would: the ontology file
+# labels only its own terms.
+TERM_LABELS = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "type",
+    "http://www.w3.org/2000/01/rdf-schema#label": "label",
+    "http://www.w3.org/2000/01/rdf-schema#comment": "comment",
+    "http://www.w3.org/2000/01/rdf-schema#seeAlso": "see also",
+    "http://www.w3.org/2002/07/owl#sameAs": "same as",
+    "http://www.w3.org/2004/02/skos/core#prefLabel": "name",
+    "http://www.w3.org/2004/02/skos/core#altLabel": "also called",
+    "http://www.w3.org/2004/02/skos/core#closeMatch": "close match",
+    "http://www.w3.org/ns/prov#wasDerivedFrom": "derived from",
+    "http://www.w3.org/ns/org#member": "member",
+    "http://www.w3.org/ns/org#organization": "organisation",
+    "https://schema.org/subjectOf": "written about in",
+    "https://schema.org/datePublished": "published",
+    "https://schema.org/headline": "headline",
+    "https://schema.org/articleBody": "text",
+    "https://schema.org/url": "web address",
+    "https://schema.org/publisher": "publisher",
+    "https://schema.org/description": "description",
+    "https://schema.org/about": "about",
+    "https://schema.org/isPartOf": "part of",
+    "http://purl.org/dc/terms/source": "source",
+}
+
+
 @functools.lru_cache(maxsize=None)
 def _vocabulary_labels() -> dict[str, str]:
     """Labels of the ontology's terms, from the file every store is given, so pages need not ask."""
     graph = ontology_graph()
-    labels = {}
+    labels = dict(TERM_LABELS)
     for term, label in graph.subject_objects(RDFS.label):
         if getattr(label, "language", None) in (None, "en") or str(term) not in labels:
             labels[str(term)] = str(label)
     return labels
+
+
+def event_title(label: str | None) -> str | None:
+    """An event's label with its type named as the ontology labels it: the loaders begin an event's label
+    with its class's local name ("MilitaryAction: Hamas (2014)"), which reads as code."""
+    if not label:
+        return label
+    kind, colon, rest = label.partition(": ")
+    named = _vocabulary_labels().get(NS + kind) if colon and kind.isalnum() else None
+    return f"{named}: {rest}" if named else label
 
 
 # Every node the loaders write has an rdfs:label; other names are looked for only where it is missing,
@@ -344,13 +382,88 @@ def _sort_key_date(item):
 
 
 def _in_force(item: dict, as_of: str | None) -> bool:
-    """Whether a fact held on a date: begun by then, and not yet ended (dates compare as ISO text)."""
+    """Whether a fact held on a date: begun by then, and not yet ended (dates compare as ISO text). A fact
+    the text gives no date is known from its article's publication on, and is taken to begin then."""
     if not as_of:
         return True
-    begun = item.get("start") or item.get("date")
+    begun = item.get("start") or item.get("date") or item.get("articleDate")
     if begun and begun > as_of:
         return False
     return not (item.get("end") and item["end"] <= as_of)
+
+
+def _undated(item: dict) -> bool:
+    return not (item.get("date") or item.get("start") or item.get("end"))
+
+
+# The publication dates of the articles stating undated facts: a lookup from each bound article.
+ARTICLE_DATES = PREFIXES + """
+SELECT ?a (MIN(STR(?d)) AS ?date) WHERE {{ VALUES ?a {{ {values} }} ?a schema:datePublished ?d }} GROUP BY ?a"""
+
+
+def _article_dates(store, items) -> dict[str, str]:
+    articles = sorted({i["article"] for i in items if _undated(i) and _SAFE_IRI.match(i["article"])})
+    if not articles:
+        return {}
+    rows = store.query(ARTICLE_DATES.format(values=" ".join(f"<{a}>" for a in articles))).texts()
+    return {r["a"]: r["date"] for r in rows if r.get("date")}
+
+
+# Which relation statements link to a page ("Linked from"), read from each bound statement, so that
+# a link reads "Hamas · member of · Axis of Resistance" rather than as the statement's URI.
+STATEMENT_ENDS = PREFIXES + """
+SELECT ?st ?s ?r ?o WHERE {{ VALUES ?st {{ {values} }} ?st gk:subject ?s ; gk:relation ?r ; gk:object ?o }}"""
+
+
+def _statement_ends(store, uris, known: list[dict]) -> dict[str, dict]:
+    """subject, relation and objects of each statement among ``uris``: from the page's own relations where
+    it has them, else from the store."""
+    ends = {r["uri"]: {"subject": r["subject"], "relation": r["relation"], "object": r["object"]}
+            for r in known if r["uri"] in uris}
+    missing = sorted(u for u in uris if u not in ends and _SAFE_IRI.match(u))
+    if missing:
+        rows = store.query(STATEMENT_ENDS.format(values=" ".join(f"<{u}>" for u in missing))).texts()
+        for r in rows:
+            entry = ends.setdefault(r["st"], {"subject": r["s"], "relation": r["r"], "object": []})
+            entry["object"] = sorted({*entry["object"], r["o"]})
+    return ends
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """The first words of a text up to ``limit`` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-–—")
+    return cut + "…"
+
+
+def _years(item: dict) -> str:
+    """A fact's date as a year, or its span of years; empty when the text gives none."""
+    if item.get("date"):
+        return item["date"][:4]
+    start, end = (item.get("start") or "")[:4], (item.get("end") or "")[:4]
+    if start and end and start != end:
+        return f"{start}–{end}"
+    if start or end:
+        return start or f"until {end}"
+    return ""
+
+
+def relation_title(r: dict, label_of: dict) -> str:
+    """"Hamas · left alliance · Axis of Resistance (2012)": the statement in words, with its year."""
+    name = lambda u: label_of.get(u) or u.rstrip("/").rsplit("/", 1)[-1]  # noqa: E731
+    text = f"{name(r['subject'])} · {name(r['relation'])} · {', '.join(name(o) for o in r['object'])}"
+    years = _years(r)
+    return f"{text} ({years})" if years else text
+
+
+def claim_title(c: dict, label_of: dict) -> str:
+    """"Yahya Sinwar: 'We are waiting for the right time…'": who claimed what, its first words."""
+    who = [label_of.get(a) or a.rstrip("/").rsplit("/", 1)[-1] for a in c["claimant"]] or list(c.get("who") or ())
+    speaker = ", ".join(who) or c.get("channelName") or "The article"
+    text = _short(c["content"], 50)
+    return f"{speaker}: ‘{text}’" if c.get("quote") == "true" else f"{speaker}: {text}"
 
 
 def _page_query(list_name: str, shape: tuple, counts: dict, page: int) -> str | None:
@@ -439,8 +552,12 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
     shown = links[(incoming_page - 1) * page_size: incoming_page * page_size]
 
     sources = _QUERIES.submit(_support, store, uri, relations)
+    dates = _QUERIES.submit(_article_dates, store, [*relations, *events, *claims])
+    link_ends = _statement_ends(store, {link["subject"] for link in shown}, relations)
     mentioned = set(types) | {p["predicate"] for p in properties} | {p["value"] for p in properties if p["isIri"]}
     mentioned |= {link["subject"] for link in shown} | {link["predicate"] for link in shown}
+    for ends in link_ends.values():
+        mentioned |= {ends["subject"], ends["relation"], *ends["object"]}
     for r in relations:
         mentioned |= {r["relation"], r["subject"], r["article"], *r["object"]}
     for e in events:
@@ -456,14 +573,35 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
     sources = sources.result()
     for r in relations:
         r["sources"] = max([sources.get((r["subject"], r["relation"], o), 1) for o in r["object"]] or [1])
+    published = dates.result()
+    for item in (*relations, *events, *claims):
+        item["articleDate"] = published.get(item["article"]) if _undated(item) else None
+    for e in events:
+        e["label"] = event_title(e["label"])
+    for link in shown:
+        if link["subject"] in link_ends:
+            link["fact"] = relation_title(link_ends[link["subject"]], label_of)
+    # A fact's own page shows the fact once, above its properties, not again as a list of one.
+    fact, title = None, None
+    for kind, items, titled in (("relation", relations, relation_title), ("event", events, None),
+                                ("claim", claims, claim_title)):
+        own = next((item for item in items if item["uri"] == uri), None)
+        if own is not None:
+            items.remove(own)
+            fact = {"kind": kind, "item": own}
+            title = titled(own, label_of) if titled else own["label"]
+            shown_fields = {**FACT_SHAPES[kind][0], **FACT_SHAPES[kind][1]}
+            properties = [p for p in properties if p["predicate"] not in shown_fields]
+            break
     relations = [r for r in relations if _in_force(r, as_of)]
     events = [e for e in events if _in_force(e, as_of)]
+    claims = [c for c in claims if _in_force(c, as_of)]
     relations.sort(key=lambda r: (label_of.get(r["relation"], r["relation"]), _sort_key_date(r)))
     events.sort(key=_sort_key_date)
     claims.sort(key=lambda c: (c["article"], c["uri"]))
     data = {
         "uri": uri,
-        "label": (names or labels or [uri.rstrip("/").rsplit("/", 1)[-1]])[0],
+        "label": title or (names or labels or [uri.rstrip("/").rsplit("/", 1)[-1]])[0],
         "types": [{"uri": t, "label": label_of.get(t, t)} for t in types],
         "aliases": aliases,
         "spellings": spellings,
@@ -473,6 +611,7 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
         "external": _external(external_future.result(), uri.split("/id/", 1)[0] + "/"),
         "body": body,
         "properties": properties,
+        "fact": fact,
         "relations": relations,
         "events": events,
         "claims": claims,
@@ -486,6 +625,14 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
     if paging:
         data["paging"] = paging
     return data
+
+
+def body_marks(data: dict) -> list[tuple[str, str, list[str]]]:
+    """(fact, its title, its sentences) for each fact on an article's page, to mark them in its text."""
+    label_of = data["labels"]
+    return ([(r["uri"], relation_title(r, label_of), r["sentence"]) for r in data["relations"]]
+            + [(e["uri"], e["label"], e["sentence"]) for e in data["events"]]
+            + [(c["uri"], claim_title(c, label_of), c["sentence"]) for c in data["claims"]])
 
 
 def describe(store, uri: str):
@@ -612,6 +759,7 @@ SELECT ?ev (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date) (SAMPLE(?t) AS ?time) WH
 
 
 def events_in_order(store) -> list[dict]:
-    """Every event, oldest first; undated ones last."""
-    return [{"uri": str(r["ev"]), "label": _text(r, "label"), "date": _text(r, "date"), "time": _text(r, "time")}
+    """Every event, oldest first; undated ones last, marked as such."""
+    return [{"uri": str(r["ev"]), "label": event_title(_text(r, "label")), "date": _text(r, "date"),
+             "time": _text(r, "time"), "undated": r.get("date") is None}
             for r in store.query(EVENTS_IN_ORDER).rows()]

@@ -96,11 +96,22 @@ def respond(fmt: str, data: dict, template: str, alternates: dict[str, str], gra
         response = jsonify(data)
         response.status_code = status
     else:
-        body = graph().serialize(fmt)
+        body = _graph_text(graph(), fmt)
         response = Response(body, status, content_type=conneg.MEDIA_TYPES[fmt])
     response.headers["Link"] = link_header(alternates, PAGE_TYPES)
     response.vary.add("Accept")
     return response
+
+
+def _graph_text(graph, fmt: str) -> bytes:
+    """A graph in ``fmt``; Turtle with the ontology's and the data's prefixes, which the engine's writer
+    leaves out."""
+    if fmt != "turtle":
+        return graph.serialize(fmt)
+    from geokg.server.app import geokg
+    from geokg.server.prefixes import with_prefixes
+
+    return with_prefixes(graph.serialize("ntriples"), "ntriples", "turtle", geokg().ids.base)
 
 
 def negotiated(table: dict[str, str], default: str, extra=("html",)) -> str:

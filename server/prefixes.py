@@ -1,0 +1,46 @@
+"""The prefixes that Turtle and TriG written by geokg declare: the ontology's own, and the data's namespaces
+under the base (actor:, article:, graph:, ...), so that a twin or an export reads as terms, not full URIs."""
+
+import functools
+import re
+
+import pyoxigraph as ox
+
+from geokg.ontology import ONTOLOGY_PATH
+
+# The kinds of node the loaders mint under {base}/id/, each a namespace of its own.
+DATA_KINDS = ("actor", "article", "relation", "event", "claim")
+_PREFIX_LINE = re.compile(r"^@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.MULTILINE)
+_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "ntriples": ox.RdfFormat.N_TRIPLES,
+            "nquads": ox.RdfFormat.N_QUADS}
+
+
+@functools.lru_cache(maxsize=1)
+def ontology_prefixes() -> dict[str, str]:
+    """The prefixes the ontology file declares, as it declares them."""
+    return {name: iri for name, iri in _PREFIX_LINE.findall(ONTOLOGY_PATH.read_text(encoding="utf-8")) if name}
+
+
+def prefixes(base: str) -> dict[str, str]:
+    """The ontology's prefixes and one for each namespace of the data under ``base``."""
+    data = {kind: f"{base}/id/{kind}/" for kind in DATA_KINDS}
+    data["graph"] = f"{base}/graph/"
+    return {**ontology_prefixes(), **data}
+
+
+def with_prefixes(data: bytes, source: str, target: str, base: str, output=None):
+    """``data`` (N-Triples or N-Quads) rewritten as Turtle or TriG with the prefixes, parsed and written by
+    the engine as a stream (into ``output`` when given, else returned as bytes). The same graph: only the
+    spelling of its IRIs changes."""
+    # Only the prefixes the data uses are declared: every IRI of N-Triples and N-Quads is written whole
+    # after a "<", so a namespace is used when "<" and the namespace occur together.
+    used = {name: iri for name, iri in prefixes(base).items() if b"<" + iri.encode() in data}
+    return ox.serialize(ox.parse(data, format=_FORMATS[source]), output, format=_FORMATS[target], prefixes=used)
+
+
+def export(store, fmt: str, base: str) -> bytes:
+    """The whole dataset as `geokg export` writes it: N-Quads as the store dumps them; TriG with the
+    prefixes."""
+    if fmt != "trig":
+        return store.dump(fmt)
+    return with_prefixes(store.dump("nquads"), "nquads", "trig", base)
