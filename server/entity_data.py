@@ -590,7 +590,8 @@ def build_entity(store, uri: str, as_of: str | None = None, incoming_page: int =
             items.remove(own)
             fact = {"kind": kind, "item": own}
             title = titled(own, label_of) if titled else own["label"]
-            shown_fields = {**FACT_SHAPES[kind][0], **FACT_SHAPES[kind][1]}
+            # The fact's list item shows every field of its shape but what a claim is about.
+            shown_fields = {**FACT_SHAPES[kind][0], **FACT_SHAPES[kind][1]}.keys() - {str(GK.about)}
             properties = [p for p in properties if p["predicate"] not in shown_fields]
             break
     relations = [r for r in relations if _in_force(r, as_of)]

@@ -219,6 +219,21 @@ def test_a_trig_export_uses_prefixes_and_holds_the_same_quads(store):
     assert export(store, "nquads", BASE) == store.dump("nquads")
 
 
+@pytest.mark.parametrize("name", ["export.trig", "export.trig.gz"])
+def test_a_trig_export_file_uses_prefixes_and_holds_the_same_quads(store, tmp_path, name):
+    import gzip
+
+    from geokg.server.prefixes import export_file
+
+    target = tmp_path / name
+    assert export_file(store, str(target), "trig", BASE) == target.stat().st_size
+    trig = gzip.decompress(target.read_bytes()) if name.endswith(".gz") else target.read_bytes()
+    assert b"@prefix gk: <https://w3id.org/geokg/ontology#> ." in trig
+    assert set(ox.parse(trig, format=ox.RdfFormat.TRIG)) == set(ox.parse(store.dump("nquads"),
+                                                                         format=ox.RdfFormat.N_QUADS))
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
 @pytest.mark.parametrize("name", ["gk", "skos", "schema", "prov", "xsd", "rdfs", "actor", "article", "graph"])
 def test_the_prefixes_cover_the_ontology_and_the_data(name):
     from geokg.server.prefixes import prefixes
