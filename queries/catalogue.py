@@ -18,7 +18,7 @@ from geokg.ontology import GK
 
 HERE = Path(__file__).resolve().parent
 PARAM_TYPES = ("actor", "date", "relation", "string")
-_HEADER = re.compile(r"^#\s*(title|description|param|page):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|page|key):\s*(.*)$")
 # The highest page a listing answers: each page reads the rows of the pages before it.
 MAX_PAGE = 10_000
 _PARAM = re.compile(r"^(\w+)\s+(\w+)((?:\s+(?:required|default=\S+))*)\s*(?:--\s*(.*))?$")
@@ -41,6 +41,15 @@ _PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 _SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\s<>\"{}|\\^`]*$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 _ESCAPED = re.compile(r'[\\"\n\r]')
+
+
+class ParameterError(GeokgError):
+    """A parameter whose value cannot be used, naming the parameter and the value as given, so that a
+    form can be shown again with that field marked."""
+
+    def __init__(self, message: str, status: int, title: str, param: str, value: str):
+        super().__init__(message, status, title)
+        self.param, self.value = param, value
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,8 @@ class NamedQuery:
     # A listing that grows with the store is answered this many items at a time; its text holds one
     # LIMIT of this size, and the implicit parameter ``page`` adds the OFFSET of the page asked for.
     page_size: int | None = None
+    # The columns that answer the question, which a page shows first; the rest are its evidence.
+    key: tuple[str, ...] = ()
 
 
 def parse_rq(text: str, name: str) -> NamedQuery:
@@ -83,6 +94,9 @@ def parse_rq(text: str, name: str) -> NamedQuery:
             meta["page"] = _page_size(value.strip(), text, name, lineno)
             params.append(Param("page", "page", False, "1", f"which {meta['page']} items to show: 1, 2, ..."))
             continue
+        if key == "key":
+            meta["key"] = tuple(value.split())
+            continue
         if key != "param":
             meta[key] = value.strip()
             continue
@@ -95,7 +109,12 @@ def parse_rq(text: str, name: str) -> NamedQuery:
         params.append(Param(spec.group(1), spec.group(2), "required" in flags, default, spec.group(4) or ""))
     if not meta["title"]:
         raise GeokgError(f"{name}.rq: the header needs a '# title:' line")
-    return NamedQuery(name, meta["title"], meta["description"], text, tuple(params), meta.get("page"))
+    variables = {t.text[1:] for t in tokenize(text) if t.kind in ("VAR1", "VAR2")}
+    unknown = [k for k in meta.get("key", ()) if k not in variables]
+    if unknown:
+        raise GeokgError(f"{name}.rq: '# key:' names {', '.join(map(repr, unknown))}, which the query does not use")
+    return NamedQuery(name, meta["title"], meta["description"], text, tuple(params), meta.get("page"),
+                      meta.get("key", ()))
 
 
 def _limits(sparql: str, size: int) -> list:
@@ -171,10 +190,11 @@ def _actor(store, value: str, param: Param):
     if len(found) == 1:
         return URIRef(found.pop())
     if not found:
-        raise GeokgError(f"parameter {param.name!r}: no actor is named {value!r}", 404, "Unknown actor")
+        raise ParameterError(f"parameter {param.name!r}: no actor is named {value!r}", 404, "Unknown actor",
+                             param.name, value)
     names = ", ".join(sorted(found))
-    raise GeokgError(f"parameter {param.name!r}: {value!r} names several actors ({names}); pass a URI", 400,
-                     "Ambiguous actor")
+    raise ParameterError(f"parameter {param.name!r}: {value!r} names several actors ({names}); pass a URI", 400,
+                         "Ambiguous actor", param.name, value)
 
 
 def _value(store, param: Param, value: str):
@@ -190,12 +210,14 @@ def _value(store, param: Param, value: str):
         try:
             return Literal(str(iso_literal(text)))
         except NotADate as exc:
-            raise GeokgError(f"parameter {param.name!r}: {exc}", 400, "Bad parameter") from None
+            raise ParameterError(f"parameter {param.name!r}: {exc}", 400, "Bad parameter", param.name,
+                                 value) from None
     if param.type == "relation":
         if value not in PREDICATES:
             close = difflib.get_close_matches(value, PREDICATES, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise GeokgError(f"parameter {param.name!r}: unknown relation {value!r}{hint}", 400, "Bad parameter")
+            raise ParameterError(f"parameter {param.name!r}: unknown relation {value!r}{hint}", 400, "Bad parameter",
+                                 param.name, value)
         return getattr(GK, value)
     return Literal(value)
 

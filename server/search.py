@@ -25,6 +25,12 @@ SELECT ?q ?item (SAMPLE(?name) AS ?label) (SAMPLE(?typeLabel) AS ?type) (MIN(?ra
 } GROUP BY ?q ?item ORDER BY ?score STRLEN(?label) ?label LIMIT 20"""
 
 
+def matches(store, text: str) -> list[dict]:
+    """The items whose name or alias holds ``text``, best first, as the search box suggests them."""
+    rows = store.query(SEARCH, {"q": Literal(text[:100])}).rows()
+    return [{"uri": str(r["item"]), "label": str(r["label"]), "type": str(r.get("type") or "")} for r in rows]
+
+
 @bp.get("/search")
 @bp.get("/search.json", defaults={"as_json": True})
 def search(as_json=False):
@@ -32,7 +38,6 @@ def search(as_json=False):
     fmt = "json" if as_json else negotiated({"application/json": "json"}, "html")
     results = []
     if len(query) >= 2:
-        rows = geokg().store.query(SEARCH, {"q": Literal(query[:100])}).rows()
-        results = [{"uri": str(r["item"]), "label": str(r["label"]), "type": str(r.get("type") or "")} for r in rows]
+        results = matches(geokg().store, query)
     data = {"q": query, "results": results}
     return respond(fmt, data, "search.html", {"json": url_with("/search.json", q=query)})

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -353,3 +354,129 @@ def test_a_name_stated_in_several_articles_gives_each_row_once(store, name, valu
                __import__("geokg.loaders.ids", fromlist=["Ids"]).Ids("https://geokg.example.org"))
     rows = [json.dumps({k: str(v) for k, v in sorted(r.items())}) for r in answer(store, name, **values)]
     assert rows and len(rows) == len(set(rows))
+
+
+JOINED = Path(__file__).parent / "fixtures" / "claims" / "joined-2023.yaml"
+AS_OF = ["2011", "2012-06", "2017-09-23", "2020", "2021-06", "2023-09-15", "2023-09-16", "2030"]
+
+
+def _page_members(app, store, as_of):
+    """The alliance page's members (server/entity_data.py membership_rows) that were in on ``as_of``:
+    begun by then, or with no start, and not yet ended."""
+    from geokg.server.entity_data import membership_rows
+
+    with app.app_context():
+        rows = membership_rows(store, AXIS, {}, lambda uri: uri)
+    begun = {r["href"]: (r["start"], r["end"]) for r in rows if not r["start"] or r["start"] <= as_of}
+    return begun, {m for m, (_, end) in begun.items() if not end or end > as_of}
+
+
+def _query_members(client, as_of):
+    answer = client.get("/queries/alliance-members.json", query_string={"alliance": AXIS, "asOf": as_of}).get_json()
+    rows = answer["results"]["bindings"]
+    dates = {r["member"]["value"]: (r.get("start", {}).get("value"), r.get("end", {}).get("value")) for r in rows}
+    return dates, {r["member"]["value"] for r in rows if r["status"]["value"].startswith("member")}
+
+
+@pytest.mark.parametrize("fixture", [False, True], ids=["demo", "demo+joined-2023"])
+def test_alliance_members_use_the_alliance_pages_start_and_end_rules(app, client, store, ids, fixture):
+    """Issue 14, item 2: a member that joined on 2023-09-16 was listed asOf=2020."""
+    from geokg.loaders.pipeline import load_paths
+
+    if fixture:
+        load_paths(store, [JOINED], ids)
+    for as_of in AS_OF:
+        page_dates, page_members = _page_members(app, store, as_of)
+        query_dates, query_members = _query_members(client, as_of)
+        assert query_dates == page_dates, as_of
+        assert query_members == page_members, as_of
+    if fixture:
+        ansar = f"{AXIS.rsplit('/', 1)[0]}/ansar-allah"
+        assert ansar not in _query_members(client, "2020")[0]
+        assert _query_members(client, "2023-09-16")[0][ansar] == ("2023-09-16", None)
+        kataib = f"{AXIS.rsplit('/', 1)[0]}/kataib-hezbollah"
+        assert kataib in _query_members(client, "2021-05")[1] and kataib not in _query_members(client, "2021-06")[1]
+
+
+BROWSER = {"Accept": "text/html"}
+AXIS_2017 = {"alliance": "Axis of Resistance", "asOf": "2017-09-23"}
+
+
+def _cells(html, column):
+    return re.findall(rf'<td data-label="{column}"[^>]*>(.*?)</td>', html, re.S)
+
+
+def test_an_answer_page_names_and_links_instead_of_uris_key_columns_first(client):
+    """Issue 14, item 1: ten columns of URIs, the alliance repeated in every row."""
+    html = client.get("/queries/alliance-members", query_string=AXIS_2017, headers=BROWSER).get_data(as_text=True)
+    table = html[html.index('<table class="answer">'):html.index("</table>")]
+    headings = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table)
+    assert headings[:4] == ["Member", "Status", "Start", "End"]
+    assert "https://geokg.example.org/" not in table and "Alliance" not in headings and "As of" not in headings
+    members = _cells(table, "Member")
+    assert '<a href="/id/actor/hamas">Hamas</a>' in members and len(members) == 4
+    assert all(re.fullmatch(r'<a href="/id/actor/[a-z-]+">[^<]+</a>', m) for m in members)
+    assert all(a.startswith('<a href="/id/article/') and "Iran attempts" in a for a in _cells(table, "Article"))
+    given = html[html.index('<dl class="given">'):html.index("</dl>")]
+    assert '<dt>Alliance</dt><dd><a href="/id/actor/axis-of-resistance">Axis of Resistance</a></dd>' in given
+    assert "<dt>As of</dt><dd>2017-09-23</dd>" in given
+    assert html.count("2017-09-23</dd>") == 1 and 'class="long"' in table.replace('" long"', '"long"')
+
+
+@pytest.mark.parametrize("name, values", [
+    ("alliance-members", AXIS_2017), ("claims-by", {"claimant": "Sinwar"}),
+    ("relation-sources", {"subject": "Iran", "relation": "mediatesBetween", "object": "Syria"}),
+])
+def test_the_twins_of_an_answer_keep_every_column(client, store, name, values):
+    query = named.get(name)
+    projected = named.run(store, query, values)
+    projected.rows()
+    twin = client.get(f"/queries/{name}.json", query_string=values).get_json()
+    assert twin["head"]["vars"] == projected.variables
+    header = client.get(f"/queries/{name}.csv", query_string=values).get_data(as_text=True).splitlines()[0]
+    assert header.split(",") == projected.variables
+    html = client.get(f"/queries/{name}", query_string=values, headers=BROWSER).get_data(as_text=True)
+    assert "https://geokg.example.org/id/" not in html[html.index("<section"):html.index("</section>")]
+
+
+def test_an_answer_page_looks_its_names_up_in_one_query_whatever_its_rows(client, store, monkeypatch):
+    _hedged_claims(store, 130)
+    sent = []
+    query = store.query
+    monkeypatch.setattr(store, "query", lambda sparql, *a, **k: sent.append(sparql) or query(sparql, *a, **k))
+    html = client.get("/queries/hedged-claims", headers=BROWSER).get_data(as_text=True)
+    articles = set(re.findall(r'<td data-label="Article"[^>]*><a href="(/id/article/[^"]+)"', html))
+    assert len(_cells(html, "Article")) == 100 and articles
+    # The answer, then one lookup of the names of all the URIs it holds: items and articles.
+    assert len(sent) == 2, [s[:80] for s in sent]
+    assert all(f"<https://geokg.example.org{a}>" in sent[1] for a in articles)
+
+
+def test_a_date_parameter_is_prefilled_with_todays_date_and_actors_are_suggested(client):
+    """Issue 14, item 3: asOf showed the word "today"; actor fields had no suggestions."""
+    import datetime as dt
+
+    form = client.get("/queries/alliance-members", headers=BROWSER).get_data(as_text=True)
+    as_of = re.search(r'<input id="p-asOf"[^>]*>', form).group(0)
+    assert f'value="{dt.date.today().isoformat()}"' in as_of
+    alliance = re.search(r'<input id="p-alliance"[^>]*>', form).group(0)
+    assert "data-suggest" in alliance and 'list="suggest-alliance"' in alliance
+    assert '<datalist id="suggest-alliance"></datalist>' in form
+    assert "/static/search.js" in form
+
+
+def test_an_unknown_actor_keeps_the_form_and_offers_what_search_finds(client):
+    """Issue 14, item 3: a bare 404 page, with no way back to the form."""
+    values = {"alliance": "Axis of Resistence", "asOf": "2017"}
+    page = client.get("/queries/alliance-members", query_string=values, headers=BROWSER)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 404
+    assert re.search(r'<input id="p-alliance" name="alliance" value="Axis of Resistence"[^>]*aria-invalid="true"', html)
+    assert "no actor is named &#39;Axis of Resistence&#39;" in html
+    assert '<a href="/queries/alliance-members?alliance=Axis+of+Resistance&amp;asOf=2017">Axis of Resistance</a>' in html
+    twin = client.get("/queries/alliance-members.json", query_string=values)
+    body = twin.get_json()
+    assert twin.status_code == 404 and set(body) == {"ok", "status", "title", "error"}
+    assert body["status"] == 404 and body["error"].endswith("did you mean 'Axis of Resistance'?")
+    nobody = client.get("/queries/claims-by", query_string={"claimant": "Atlantis"}, headers=BROWSER)
+    assert nobody.status_code == 404 and 'name="claimant" value="Atlantis"' in nobody.get_data(as_text=True)

@@ -1,10 +1,8 @@
-// Suggests names and aliases as the user types in the search box of every page.
+// Suggests names and aliases as the user types: in the search box of every page, and in each field
+// marked data-suggest (the actor fields of the named-query forms), from the same /search.json.
 (function () {
   "use strict";
-  function start() {
-    var input = document.getElementById("site-search");
-    var list = document.getElementById("search-suggestions");
-    if (!input || !list || !window.fetch) { return; }
+  function suggest(input, list) {
     var timer = null;
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -23,6 +21,13 @@
           })
           .catch(function () { /* suggestions are a convenience; the form still works */ });
       }, 150);
+    });
+  }
+  function start() {
+    if (!window.fetch) { return; }
+    document.querySelectorAll("#site-search, input[data-suggest]").forEach(function (input) {
+      var list = document.getElementById(input.getAttribute("list"));
+      if (list) { suggest(input, list); }
     });
   }
   if (document.readyState === "loading") {
