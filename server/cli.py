@@ -550,11 +550,13 @@ def _print_review(rows: list[dict]) -> int:
 def cmd_export(args) -> int:
     if args.output:
         _writable(Path(args.output))
-    store = _open(args)
+    from geokg.server.prefixes import export, export_file
+
+    store, base = _open(args), check_base(args.base)
     if args.output:
-        store.dump_file(args.output, args.format)
+        export_file(store, args.output, args.format, base)
     else:
-        sys.stdout.buffer.write(store.dump(args.format))
+        sys.stdout.buffer.write(export(store, args.format, base))
     return 0
 
 

@@ -186,3 +186,19 @@ def test_an_interrupt_is_one_line_and_status_130(capsys, monkeypatch):
     monkeypatch.setattr(cli, "cmd_queries", interrupted)
     code, _, err = run(capsys, "queries")
     assert code == 130 and err == "geokg queries: interrupted\n"
+
+
+def test_a_trig_export_declares_the_prefixes_and_holds_the_same_quads(capsys, tmp_path):
+    import pyoxigraph as ox
+
+    store = tmp_path / "store"
+    run(capsys, "load", "--store", str(store), SAMPLE)
+    trig, quads = tmp_path / "all.trig", tmp_path / "all.nq"
+    assert run(capsys, "export", "--store", str(store), "-f", "trig", "-o", str(trig))[0] == 0
+    assert run(capsys, "export", "--store", str(store), "-o", str(quads))[0] == 0
+    text = trig.read_text(encoding="utf-8")
+    assert "@prefix gk: <https://w3id.org/geokg/ontology#> ." in text and "@prefix actor: <" in text
+    assert text.count("<https://w3id.org/geokg/ontology#") < 10
+    assert set(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG)) == set(ox.parse(path=str(quads), format=ox.RdfFormat.N_QUADS))
+    code, out, _ = run(capsys, "export", "--store", str(store), "-f", "trig")
+    assert code == 0 and out.startswith("@prefix")
