@@ -346,6 +346,7 @@ class _LabelCache:
 
 
 _CACHE = _LabelCache()
+_DATES = _LabelCache(50_000)
 
 
 def _values_labels(store, uris) -> dict[str, str]:
@@ -401,12 +402,20 @@ ARTICLE_DATES = PREFIXES + """
 SELECT ?a (MIN(STR(?d)) AS ?date) WHERE {{ VALUES ?a {{ {values} }} ?a schema:datePublished ?d }} GROUP BY ?a"""
 
 
-def _article_dates(store, items) -> dict[str, str]:
-    articles = sorted({i["article"] for i in items if _undated(i) and _SAFE_IRI.match(i["article"])})
-    if not articles:
-        return {}
-    rows = store.query(ARTICLE_DATES.format(values=" ".join(f"<{a}>" for a in articles))).texts()
-    return {r["a"]: r["date"] for r in rows if r.get("date")}
+def _article_dates(store, items) -> dict[str, str | None]:
+    """The publication date of each article stating one of ``items`` without a date of its own; kept
+    while the dataset version stays the same, as labels are, since the pages of a story share articles."""
+    articles = {i["article"] for i in items if _undated(i) and _SAFE_IRI.match(i["article"])}
+    version = getattr(store, "version", None)
+    found = _DATES.known(version, articles) if version is not None else {}
+    missing = sorted(articles - found.keys())
+    if missing:
+        rows = store.query(ARTICLE_DATES.format(values=" ".join(f"<{a}>" for a in missing))).texts()
+        fetched = {**dict.fromkeys(missing), **{r["a"]: r["date"] for r in rows if r.get("date")}}
+        if version is not None:
+            _DATES.add(version, fetched)
+        found.update(fetched)
+    return found
 
 
 # Which relation statements link to a page ("Linked from"), read from each bound statement, so that
@@ -719,21 +728,26 @@ def network_edges(store, uri: str, label_of: dict, href, fetched=None) -> tuple[
 
 
 MEMBERSHIP = PREFIXES + """
-SELECT ?member ?relation ?start ?end ?date WHERE {
+SELECT ?member ?relation ?start ?end ?date ?said WHERE {
   ?st gk:object ?u ; gk:subject ?member ; gk:relation ?relation .
   FILTER(?relation IN (gk:memberOf, gk:joinedAlliance, gk:leftAlliance))
   OPTIONAL { ?st gk:start ?start } OPTIONAL { ?st gk:end ?end } OPTIONAL { ?st gk:date ?date }
+  OPTIONAL { ?st gk:statedIn/schema:datePublished ?said }
 }"""
 
 
 def membership_rows(store, uri: str, label_of: dict, href) -> list[dict]:
-    """Who was in an alliance and when: one row per member, from its membership, joining and leaving."""
+    """Who was in an alliance and when: one row per member, from its membership, joining and leaving, with
+    the dates of the articles stating them (``said``)."""
     members = {}
     for r in store.query(_about(MEMBERSHIP, uri)).rows():
         member = str(r["member"])
         row = members.setdefault(member, {"label": label_of.get(member, member.rsplit("/", 1)[-1]),
-                                          "href": href(member), "start": None, "end": None, "status": "member"})
+                                          "href": href(member), "start": None, "end": None, "status": "member",
+                                          "said": []})
         relation = str(r["relation"]).rsplit("#", 1)[-1]
+        if _text(r, "said") and _text(r, "said") not in row["said"]:
+            row["said"].append(_text(r, "said"))
         start = _text(r, "start") or (_text(r, "date") if relation == "joinedAlliance" else None)
         end = _text(r, "end") or (_text(r, "date") if relation == "leftAlliance" else None)
         if start and (row["start"] is None or start < row["start"]):
