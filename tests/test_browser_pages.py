@@ -113,9 +113,14 @@ def tab(request, browser):
     context.close()
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, through: str | None = None) -> None:
+    """A screenshot of the page, from its top down to the end of ``through`` when given."""
     OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=str(OUTPUT / f"{name}-{page.width_name}.png"), full_page=True)
+    clip = None
+    if through:
+        bottom = page.locator(through).last.evaluate("e => e.getBoundingClientRect().bottom + scrollY")
+        clip = {"x": 0, "y": 0, "width": WIDTHS[page.width_name], "height": bottom + 16}
+    page.screenshot(path=str(OUTPUT / f"{name}-{page.width_name}.png"), full_page=True, clip=clip)
 
 
 @pytest.mark.parametrize("actor", ["iran", "hamas", "axis-of-resistance"])
@@ -133,7 +138,7 @@ def test_network_edges_cross_no_node_and_labels_overlap_nothing(tab, live_server
     for name in {"iran": ("Syria", "Hamas", "Hizballah"), "hamas": ("Iran", "Egypt", "Yahya Sinwar"),
                  "axis-of-resistance": ("Iran", "Israel", "Hizballah")}[actor]:
         assert name in figure.inner_text()
-    shot(tab, f"network-{actor}")
+    shot(tab, f"network-{actor}", "figure.picture:has(svg.network)")
 
 
 def test_phones_get_a_list_of_relations_and_desktops_the_drawing(tab, live_server):
@@ -156,7 +161,7 @@ def test_the_timeline_spans_the_stated_dates_and_stays_readable(tab, live_server
     assert drawn["overlaps"] == []
     sizes = svg.evaluate(TEXT_SIZES)
     assert min(size for _, size in sizes) >= 11, sorted(sizes, key=lambda s: s[1])[:5]
-    shot(tab, "home" if path == "/" else "axis-of-resistance")
+    shot(tab, "home" if path == "/" else "axis-of-resistance", "figure.picture:has(svg.timeline)")
 
 
 LONG_URL = ("https://www.example.org/news/middle-east/2017/09/23/iran-attempts-to-end-rift-between-hamas-and-the-"
