@@ -12,6 +12,7 @@ from rdflib import URIRef
 from geokg.loaders.errors import GeokgError
 from geokg.queries import sparql_term
 from geokg.server.app import geokg
+from geokg.server.prefixes import graph_trig
 from geokg.server.render import negotiated, respond
 
 bp = Blueprint("dumps", __name__)
@@ -66,10 +67,9 @@ def one_graph(name: str):
     if iri is None:
         raise GeokgError(f"no graph named {name!r}; /dumps/ lists them", 404, "Not found")
     store = geokg().store
-    # N-Triples lines are TriG statements as they are: the graph's block needs no prefixes to be read back.
     graph = sparql_term(URIRef(iri))
     triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}").serialize("ntriples")
-    body = b"<" + iri.encode() + b"> {\n" + triples + b"}\n"
+    body = graph_trig(triples, iri, geokg().ids.base)
     response = Response(body, content_type="application/trig")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.trig"'
     return response

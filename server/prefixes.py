@@ -45,6 +45,17 @@ def with_prefixes(data, source: str, target: str, base: str, output=None):
     return ox.serialize(parsed, output, format=_FORMATS[target], prefixes=declared)
 
 
+def graph_trig(ntriples: bytes, graph: str, base: str) -> bytes:
+    """One named graph's triples (N-Triples) as TriG with the prefixes its triples and its name use."""
+    if not ntriples.strip():
+        return f"<{graph}> {{\n}}\n".encode()
+    name = ox.NamedNode(graph)
+    declared = {prefix: iri for prefix, iri in prefixes(base).items()
+                if b"<" + iri.encode() in ntriples or graph.startswith(iri)}
+    quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=declared)
+
+
 def export(store, fmt: str, base: str) -> bytes:
     """The whole dataset as `geokg export` writes it to standard output: N-Quads as the store dumps them;
     TriG with the prefixes."""

@@ -219,6 +219,14 @@ def test_a_trig_export_uses_prefixes_and_holds_the_same_quads(store):
     assert export(store, "nquads", BASE) == store.dump("nquads")
 
 
+def test_a_graph_dump_uses_prefixes_and_holds_that_graph(client, store):
+    iri = f"{BASE}/graph/000-iran-hamas-syria-axis"
+    trig = client.get("/dumps/graphs/000-iran-hamas-syria-axis.trig").get_data()
+    assert b"@prefix gk: <https://w3id.org/geokg/ontology#> ." in trig and b"graph:000-iran-hamas-syria-axis {" in trig
+    whole = set(ox.parse(store.dump("nquads"), format=ox.RdfFormat.N_QUADS))
+    assert set(ox.parse(trig, format=ox.RdfFormat.TRIG)) == {q for q in whole if q.graph_name == ox.NamedNode(iri)}
+
+
 @pytest.mark.parametrize("name", ["export.trig", "export.trig.gz"])
 def test_a_trig_export_file_uses_prefixes_and_holds_the_same_quads(store, tmp_path, name):
     import gzip
