@@ -186,7 +186,7 @@ def _layout(centre, neighbours, centre_r):
                        for box in boxes for u in where)
         if not (crowded or covering) or radius > 420:
             return radius, where, labels
-        radius += 10
+        radius += 10 if radius < 200 else radius // 15
 
 
 def network_svg(center: dict, edges: list[dict]) -> str:

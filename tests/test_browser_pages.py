@@ -141,6 +141,30 @@ def test_network_edges_cross_no_node_and_labels_overlap_nothing(tab, live_server
     shot(tab, f"network-{actor}", "figure.picture:has(svg.network)")
 
 
+def crowded_networks():
+    """Drawings no demo page has: a hub with 23 fellows dealing with it and each other, and 24 long names."""
+    from tests.test_pictures import actor, hub_network
+    hub = actor("Hub")
+    long_names = [{"source": hub, "target": actor(f"Rival state number {i} of the long name family"),
+                   "relation": ("hostileTo", "supports")[i % 2]} for i in range(24)]
+    return {"hub": hub_network(24), "long names": (hub, long_names)}
+
+
+@pytest.mark.parametrize("kind", ["hub", "long names"])
+def test_crowded_networks_keep_edges_off_nodes_and_labels_apart(tab, kind):
+    if tab.width_name == "phone":
+        pytest.skip("phones show the list, measured on the demo pages")
+    from geokg.server.pictures import network_svg
+    centre, relations = crowded_networks()[kind]
+    stylesheets = Path(__file__).parent.parent / "server" / "static"
+    tab.set_content(f"<!doctype html><main><figure class='picture'>{network_svg(centre, relations)}</figure></main>")
+    for sheet in ("style.css", "pictures.css"):
+        tab.add_style_tag(path=str(stylesheets / sheet))
+    drawn = tab.locator("svg.network").evaluate(NETWORK_PROBLEMS)
+    assert drawn["edges"] == len(relations) and drawn["labels"] >= 25
+    assert drawn["problems"] == []
+
+
 def test_phones_get_a_list_of_relations_and_desktops_the_drawing(tab, live_server):
     tab.goto(f"{live_server}/id/actor/iran")
     drawing_shown = tab.locator("svg.network").is_visible()
