@@ -43,7 +43,7 @@ def text_width(text: str, size: float) -> float:
     return ems * size
 
 
-LABEL_SIZE, LEGEND_SIZE, LINE = 13, 12, 15
+LABEL_SIZE, LEGEND_SIZE, LINE = 13, 13, 15
 LINE_CHARS = 16
 
 
@@ -283,14 +283,17 @@ def network_svg(center: dict, edges: list[dict]) -> str:
         f'markerHeight="{ARROW}" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
         f'<path d="M0,0 L10,5 L0,10 z" fill="{COLOURS[r]}"/></marker>' for r in directed)
     title = f"Network of {center['label']}: {len(neighbours)} connected actors"
+    # pictures.css swaps the drawing for the list where the column would shrink its text under 11 px
+    tier = min(16, math.ceil(width / 100))
     parts = [f'<svg {SVG} class="network" viewBox="{left:.0f} {top:.0f} {width:.0f} {height:.0f}" '
-             f'width="{width:.0f}" height="{height:.0f}" role="group" aria-label={quoteattr(title)}>',
+             f'width="{width:.0f}" height="{height:.0f}" data-hundreds="{tier}" role="group" '
+             f'aria-label={quoteattr(title)}>',
              f'<title>{escape(title)}</title>', f"<defs>{markers}</defs>" if markers else "",
              *paths, *drawn, *legend, "</svg>"]
-    return "".join(parts) + network_list(center, edges)
+    return "".join(parts) + network_list(center, edges, tier)
 
 
-def network_list(center: dict, edges: list[dict]) -> str:
+def network_list(center: dict, edges: list[dict], tier: int) -> str:
     """The drawing's relations as sentences with links, which narrow screens show instead of it."""
     def name(node):
         label = escape(node["label"])
@@ -299,7 +302,7 @@ def network_list(center: dict, edges: list[dict]) -> str:
     items = [f'<li>{name(e["source"])} {escape(NAMES.get(e["relation"], e["relation"]))} {name(e["target"])}</li>'
              for e in sorted(edges, key=lambda e: (e["source"]["uri"] != center["uri"], e["relation"],
                                                    e["source"]["label"], e["target"]["label"]))]
-    return f'<ul class="network-list">{"".join(items)}</ul>'
+    return f'<ul class="network-list" data-hundreds="{tier}">{"".join(items)}</ul>'
 
 
 def _year(value: str | None) -> float | None:

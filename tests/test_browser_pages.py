@@ -160,17 +160,25 @@ def test_crowded_networks_keep_edges_off_nodes_and_labels_apart(tab, kind):
     tab.set_content(f"<!doctype html><main><figure class='picture'>{network_svg(centre, relations)}</figure></main>")
     for sheet in ("style.css", "pictures.css"):
         tab.add_style_tag(path=str(stylesheets / sheet))
+    assert tab.locator("svg.network").is_visible()
     drawn = tab.locator("svg.network").evaluate(NETWORK_PROBLEMS)
     assert drawn["edges"] == len(relations) and drawn["labels"] >= 25
     assert drawn["problems"] == []
+    # In between, the column shrinks the drawing until its text would fall under 11 px; then the list shows.
+    for width in (1000, 900, 800, 700, 600, 500):
+        tab.set_viewport_size({"width": width, "height": 900})
+        sizes = tab.locator("figure.picture").evaluate(TEXT_SIZES)
+        assert sizes and min(size for _, size in sizes) >= 11, (width, sorted(sizes, key=lambda s: s[1])[:3])
+    tab.set_viewport_size({"width": WIDTHS[tab.width_name], "height": 900})
 
 
 def test_phones_get_a_list_of_relations_and_desktops_the_drawing(tab, live_server):
     tab.goto(f"{live_server}/id/actor/iran")
     drawing_shown = tab.locator("svg.network").is_visible()
-    assert drawing_shown == (tab.width_name == "desktop")
+    assert drawing_shown == (tab.width_name == "desktop") != tab.locator("ul.network-list").is_visible()
     if not drawing_shown:
-        assert "Iran supports Hamas" in " ".join(tab.locator("figure.picture").first.inner_text().split())
+        shown = " ".join(tab.locator("figure.picture").first.inner_text().split())
+        assert "Iran supports Hamas" in shown and "Hamas supports Iran" in shown
 
 
 @pytest.mark.parametrize("path", ["/id/actor/axis-of-resistance", "/"])
