@@ -18,7 +18,7 @@ from geokg.ontology import GK
 
 HERE = Path(__file__).resolve().parent
 PARAM_TYPES = ("actor", "date", "relation", "string")
-_HEADER = re.compile(r"^#\s*(title|description|param|page|key):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|page|key|names):\s*(.*)$")
 # The highest page a listing answers: each page reads the rows of the pages before it.
 MAX_PAGE = 10_000
 _PARAM = re.compile(r"^(\w+)\s+(\w+)((?:\s+(?:required|default=\S+))*)\s*(?:--\s*(.*))?$")
@@ -77,6 +77,8 @@ class NamedQuery:
     page_size: int | None = None
     # The columns that answer the question, which a page shows first; the rest are its evidence.
     key: tuple[str, ...] = ()
+    # URI column -> the column holding its name, where the names do not say so (?x with ?xName does).
+    names: tuple[tuple[str, str], ...] = ()
 
 
 def parse_rq(text: str, name: str) -> NamedQuery:
@@ -97,6 +99,13 @@ def parse_rq(text: str, name: str) -> NamedQuery:
         if key == "key":
             meta["key"] = tuple(value.split())
             continue
+        if key == "names":
+            pairs = [pair.split("=", 1) for pair in value.split()]
+            if not all(len(pair) == 2 and all(pair) for pair in pairs):
+                raise GeokgError(f"{name}.rq:{lineno}: bad names line {value!r}; expected '# names: URI=NAME ...', "
+                                 "each a column of the query")
+            meta["names"] = tuple(tuple(pair) for pair in pairs)
+            continue
         if key != "param":
             meta[key] = value.strip()
             continue
@@ -110,11 +119,12 @@ def parse_rq(text: str, name: str) -> NamedQuery:
     if not meta["title"]:
         raise GeokgError(f"{name}.rq: the header needs a '# title:' line")
     variables = {t.text[1:] for t in tokenize(text) if t.kind in ("VAR1", "VAR2")}
-    unknown = [k for k in meta.get("key", ()) if k not in variables]
+    unknown = [k for k in [*meta.get("key", ()), *(v for pair in meta.get("names", ()) for v in pair)]
+               if k not in variables]
     if unknown:
-        raise GeokgError(f"{name}.rq: '# key:' names {', '.join(map(repr, unknown))}, which the query does not use")
+        raise GeokgError(f"{name}.rq: the header names {', '.join(map(repr, unknown))}, which the query does not use")
     return NamedQuery(name, meta["title"], meta["description"], text, tuple(params), meta.get("page"),
-                      meta.get("key", ()))
+                      meta.get("key", ()), meta.get("names", ()))
 
 
 def _limits(sparql: str, size: int) -> list:

@@ -156,20 +156,21 @@ def title(variable: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _name_columns(variables: list[str]) -> dict[str, str]:
-    """URI column -> the column holding its name, for pairs such as ?member and ?memberName."""
-    out = {}
+def _name_columns(variables: list[str], declared=()) -> dict[str, str]:
+    """URI column -> the column holding its name: pairs such as ?member and ?memberName, and those the
+    query's '# names:' header declares."""
+    out = {uri: name for uri, name in declared if uri in variables and name in variables}
     for v in variables:
         for suffix in NAME_SUFFIXES:
             base = v[: -len(suffix)]
-            if v.endswith(suffix) and base in variables:
+            if v.endswith(suffix) and base in variables and base not in out:
                 out[base] = v
     return out
 
 
 def answer_view(store, query, values: dict, variables: list[str], rows: list[dict], truncated: bool) -> dict:
     """The answer as a reader sees it: given values once, key columns first, a name and link per URI."""
-    names = _name_columns(variables)
+    names = _name_columns(variables, query.names)
     label_columns = set(names.values())
     # A parameter's column holds the value given for it in every row: said once, above the rows.
     constant = {v for v in variables if rows and len({str(r.get(v)) for r in rows}) == 1 and rows[0].get(v) is not None}

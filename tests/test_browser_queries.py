@@ -159,3 +159,17 @@ def test_the_editors_buttons_and_row_numbers_keep_clear_of_the_text(page, live_s
     })""")
     assert gaps and min(gaps) >= 6, (page.name, gaps)
     page.screenshot(path=str(OUTPUT / f"sparql-{page.name}.png"))
+
+
+@pytest.mark.parametrize("path", ["/queries/actor-events?actor=Hamas", "/queries/claims-by?claimant=Sinwar",
+                                  "/queries/hedged-claims", "/queries/mediations",
+                                  "/queries/relation-sources?subject=Iran&relation=mediatesBetween&object=Syria",
+                                  "/queries/relations-between?a=Syria&b=Hamas"])
+def test_every_named_query_answer_fits_the_page(page, live_server, path):
+    page.goto(live_server + path)
+    assert page.locator("table.answer tbody tr").count() > 0
+    assert _scroll_width(page) <= page.width
+    main, table = _box(page.locator("main")), _box(page.locator("table.answer"))
+    assert table["x"] >= main["x"] and table["x"] + table["width"] <= main["x"] + main["width"] + 0.5, (page.name, path)
+    # No URI is shown for a name: the first cell of a row is a name or a value, never an address.
+    assert "://" not in page.locator("table.answer").inner_text()

@@ -480,3 +480,19 @@ def test_an_unknown_actor_keeps_the_form_and_offers_what_search_finds(client):
     assert body["status"] == 404 and body["error"].endswith("did you mean 'Axis of Resistance'?")
     nobody = client.get("/queries/claims-by", query_string={"claimant": "Atlantis"}, headers=BROWSER)
     assert nobody.status_code == 404 and 'name="claimant" value="Atlantis"' in nobody.get_data(as_text=True)
+
+
+def test_the_key_and_names_headers_name_columns_of_the_query():
+    query = named.parse_rq("# title: T\n# key: b a\n# names: a=n\nSELECT ?a ?b ?n WHERE { ?a ?b ?n }", "t")
+    assert query.key == ("b", "a") and query.names == (("a", "n"),)
+    with pytest.raises(GeokgError, match=r"t.rq: the header names 'c', which the query does not use"):
+        named.parse_rq("# title: T\n# key: c\nSELECT ?a WHERE { ?a ?b ?n }", "t")
+    with pytest.raises(GeokgError, match=r"t.rq:2: bad names line"):
+        named.parse_rq("# title: T\n# names: a\nSELECT ?a WHERE { ?a ?b ?n }", "t")
+
+
+def test_a_declared_name_column_names_its_uri_on_the_page(client):
+    html = client.get("/queries/actor-events", query_string={"actor": "Hamas"}, headers=BROWSER).get_data(as_text=True)
+    headings = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', html)
+    assert headings[:2] == ["Date", "Event"] and "Label" not in headings
+    assert '<a href="/id/event/000-iran-hamas-syria-axis/relocation-2012">Relocation: Hamas (2012)</a>' in _cells(html, "Event")
