@@ -81,6 +81,12 @@ def test_a_named_query_answer_is_readable_at_desktop_and_phone_widths(page, live
     given = page.locator("dl.given")
     assert "Axis of Resistance" in given.inner_text() and "2017-09-23" in given.inner_text()
     assert page.locator('td[data-label="Alliance"], td[data-label="As of"]').count() == 0
+    # Each column's name on one line, never cut into pieces ("St / ar / t" over an empty column).
+    lines = page.evaluate("""() => Array.from(document.querySelectorAll('table.answer th')).map(th => {
+        const range = document.createRange(); range.selectNodeContents(th);
+        return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size;
+    })""")
+    assert page.width < 600 or lines == [1] * len(lines), lines
     sentence_box = _box(rows.first.locator('td[data-label="Sentence"]'))
     assert sentence_box["x"] + sentence_box["width"] <= page.width
     page.screenshot(path=str(OUTPUT / f"named-query-{page.name}.png"), full_page=True)
