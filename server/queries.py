@@ -187,21 +187,26 @@ def answer_view(store, query, values: dict, variables: list[str], rows: list[dic
             return None
         if isinstance(value, URIRef):
             name = row.get(names[v]) if v in names else None
-            text = str(name) if name is not None else label_of.get(str(value)) or _last_segment(str(value))
-            return {"text": text, "href": href(value), "uri": str(value)}
+            text = str(name) if name is not None else label_of.get(str(value))
+            # A node with no name (a statement, a claim) is shown by the last part of its address.
+            return {"text": text or _last_segment(str(value)), "href": href(value), "uri": str(value),
+                    "slug": not text}
         text = str(value)
         if isinstance(value, Literal) and value.datatype and str(value.datatype).endswith("#boolean"):
             text = "yes" if value.toPython() is True else "no"
         return {"text": text, "long": len(text) > LONG_TEXT}
 
+    cells = [[cell(r, v) for v in shown] for r in rows]
+    # Long as shown: a URI shown by a short name is not.
     columns = [{"name": v, "title": title(v), "key": v in key,
-                "long": any(len(str(r.get(v) or "")) > LONG_TEXT for r in rows)} for v in shown]
+                "long": any(row[i] is not None and len(row[i]["text"]) > LONG_TEXT for row in cells)}
+               for i, v in enumerate(shown)]
     return {
         "given": [{"name": p.name, "title": title(p.name),
                    "cell": cell(rows[0], p.name) if p.name in constant else {"text": _typed(p, values)}}
                   for p in given],
         "columns": columns,
-        "rows": [[cell(r, v) for v in shown] for r in rows],
+        "rows": cells,
         "truncated": truncated,
     }
 
@@ -236,8 +241,8 @@ def labels(store, uris) -> dict[str, str]:
     if terms:
         best = {}
         for r in store.query(LABELS.format(values=" ".join(terms))).texts():
-            rank = int(r["rank"])
-            if r["n"] not in best or rank < best[r["n"]][0] or (rank == best[r["n"]][0] and r["label"] < best[r["n"]][1]):
-                best[r["n"]] = (rank, r["label"])
+            # The best kind of name, and of several of that kind, the first in order: the same every time.
+            candidate = (int(r["rank"]), r["label"])
+            best[r["n"]] = min(best.get(r["n"], candidate), candidate)
         found.update({u: label for u, (_, label) in best.items()})
     return found

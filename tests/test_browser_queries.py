@@ -147,7 +147,8 @@ def test_the_editors_buttons_and_row_numbers_keep_clear_of_the_text(page, live_s
     page.locator(".yasr table.dataTable tbody td").first.wait_for(timeout=20000)
     buttons = [_box(page.locator(s)) for s in (".yasqe_queryButton", ".yasqe_share")]
     # Every box the query's glyphs take, wrapped lines apart.
-    text = page.evaluate("""() => Array.from(document.querySelectorAll('.yasqe .CodeMirror-line > span')).flatMap(span => {
+    text = page.evaluate("""() => Array.from(document.querySelectorAll('.yasqe .CodeMirror-line > span'))
+      .flatMap(span => {
         const range = document.createRange(); range.selectNodeContents(span);
         return Array.from(range.getClientRects()).map(r => ({x: r.x, y: r.y, width: r.width, height: r.height}));
     })""")
@@ -160,7 +161,9 @@ def test_the_editors_buttons_and_row_numbers_keep_clear_of_the_text(page, live_s
     gaps = page.evaluate("""() => Array.from(document.querySelectorAll('.yasr table.dataTable tbody tr')).map(tr => {
         const number = tr.querySelector('div.rowNumber');
         const value = number.closest('td').nextElementSibling;
-        const text = r => { const range = document.createRange(); range.selectNodeContents(r); return range.getBoundingClientRect(); };
+        const text = r => {
+            const range = document.createRange(); range.selectNodeContents(r); return range.getBoundingClientRect();
+        };
         return text(value).left - text(number).right;
     })""")
     assert gaps and min(gaps) >= 6, (page.name, gaps)
