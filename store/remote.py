@@ -9,8 +9,10 @@ and LOAD checks run here, before any text is sent, since the store would make th
 Timeouts are the store's own (``oxigraph serve --timeout-s``, Virtuoso's MaxQueryExecutionTime).
 """
 
+import dataclasses
 import gzip
 import os
+import threading
 import time
 import uuid
 
@@ -22,6 +24,7 @@ from rdflib import URIRef
 
 from geokg.loaders.errors import GeokgError, StoreError
 from geokg.store.answers import Result, read_query
+from geokg.store import dialects
 from geokg.store.execution import _ROW_BYTES, _results_format, bindings_answer, first, graph_answer
 from geokg.store.querytext import query_kind, refuse_fetching_update
 from geokg.store.remote_config import RemoteConfig, public_url, remote_config
@@ -34,6 +37,14 @@ MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-r
 DATASET_MEDIA = {"nquads": "application/n-quads", "trig": "application/trig"}
 # Virtuoso says so when its ResultSetMaxRows cut an answer.
 SERVER_CAP_HEADER = "X-SPARQL-MaxRows"
+# Virtuoso's "anytime" answers: what it found before MaxQueryExecutionTime, marked only by this header.
+PARTIAL_STATE_HEADER, PARTIAL_STATE = "X-SQL-State", "S1TAT"
+# Dumps from a store that cuts every answer (Virtuoso) are read in pages of at most its cap.
+DUMP_PAGE = 10_000
+# What each store's first contact found (dialect, system graphs), per query endpoint, for this process.
+_DETECTED: dict[str, tuple] = {}
+_DETECTING = threading.Lock()
+QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 CONNECT_SECONDS = 10.0
 HEALTH_SECONDS = 5.0
 _CHUNK = 1 << 16
@@ -60,6 +71,7 @@ class RemoteStore:
             self.session.auth = auth(self.config.user, self.config.password or "")
         self._writes = uuid.uuid4().hex[:12]
         self._size = (None, 0)
+        self._dialect = None
 
     @property
     def version(self) -> str:
@@ -70,6 +82,46 @@ class RemoteStore:
 
     def _wrote(self) -> None:
         self._writes = uuid.uuid4().hex[:12]
+
+    @property
+    def dialect(self):
+        """How this store departs from the standard (dialects.py): forced by the configuration, or read
+        from the store's Server header on first contact; a Virtuoso's system graphs are found then too."""
+        if self._dialect is None:
+            self._dialect = self._detect()
+        return self._dialect
+
+    def _detect(self):
+        config = self.config
+        where = f"the SPARQL store at {config.name or public_url(config.query)}"
+        with _DETECTING:
+            found = _DETECTED.get(config.query)
+        if found is None or (config.dialect != "auto" and found[0] != config.dialect):
+            name = config.dialect
+            if name == "auto":
+                with self._send("POST", config.query, "query", data=[("query", "ASK {}")],
+                                headers={"Accept": MEDIA["json"]}, timeout=(HEALTH_SECONDS, config.timeout)) as response:
+                    name = dialects.detect(response.headers.get("Server"))
+            hidden = self._system_graphs() if name == dialects.VIRTUOSO else ()
+            found = (name, hidden)
+            with _DETECTING:
+                _DETECTED[config.query] = found
+        name, hidden = found
+        if name != dialects.VIRTUOSO:
+            return dialects.Standard()
+        # Virtuoso's TSV quotes IRIs, it knows no union parameter (its default graph is the union already),
+        # and its graph store takes one graph a request.
+        self.config = dataclasses.replace(config, results="json", union_default_graph="native", post_quads=False,
+                                          row_cap=config.row_cap or dialects.VIRTUOSO_ROW_CAP)
+        return dialects.Virtuoso((*hidden, *config.system_graphs), where)
+
+    def _system_graphs(self) -> tuple:
+        text = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        with self._send("POST", self.config.query, "query", data=[("query", text)],
+                        headers={"Accept": MEDIA["json"]}, stream=True) as response:
+            solutions = self._parse_results(response, "json")
+            graphs = [s["g"].value for s in solutions if isinstance(s["g"], ox.NamedNode)]
+        return tuple(g for g in graphs if dialects.is_system_graph(g, self.config.system_graphs))
 
     def describe(self) -> str:
         return f"SPARQL store at {self.config.name or public_url(self.config.query)}"
@@ -98,6 +150,7 @@ class RemoteStore:
             text = f"BASE <{message['base_iri']}>\n{text}"
         params = [("default-graph-uri", g) for g in message.get("default_graphs") or []]
         params += [("named-graph-uri", g) for g in message.get("named_graphs") or []]
+        text = self.dialect.query_text(text, message["union"], bool(params) or message["own_dataset"])
         # Oxigraph server refuses its union parameter beside a dataset named in the request: a request that
         # names only named graphs gets the store's own default graph.
         if (message["union"] and not params and not message["own_dataset"]
@@ -114,7 +167,7 @@ class RemoteStore:
             return "boolean", [], answer.serialize(format=_results_format(fmt)), False
         if fmt == "texts":
             return self._texts(text, params)
-        if fmt in _ROW_BYTES:
+        if fmt in _ROW_BYTES and self.dialect.verbatim:
             passed = self._passed_on(text, params, fmt, cap)
             if passed is not None:
                 return passed
@@ -158,15 +211,21 @@ class RemoteStore:
             capped = response.headers.get(SERVER_CAP_HEADER)
             solutions = self._parse_results(response, fmt)
             variables = [v.value for v in solutions.variables]
+            fix = _same if self.dialect.verbatim else dialects.canonical
             try:
-                rows, truncated = first(([solution[v] for v in variables] for solution in solutions), cap)
+                rows, truncated = first(([fix(solution[v]) for v in variables] for solution in solutions), cap)
             except SyntaxError as exc:
                 raise self._broken(exc) from None
         return variables, rows, truncated or self._store_cut(capped, len(rows))
 
     def _store_cut(self, capped: str | None, count: int) -> bool:
         # The store's own cap: it says so in a header, and the answer then holds exactly that many rows.
-        return bool(capped) and capped.strip().isdigit() and count >= int(capped)
+        if not (capped and capped.strip().isdigit()):
+            return False
+        if self.config.row_cap is not None and int(capped) != self.config.row_cap:
+            # Learnt for the answers it cuts without saying so (Virtuoso's CONSTRUCT).
+            self.config = dataclasses.replace(self.config, row_cap=int(capped))
+        return count >= int(capped)
 
     def _texts(self, text, params):
         """Rows as SPARQL TSV, as the pages' plain-text rows are read from it."""
@@ -185,11 +244,14 @@ class RemoteStore:
     def _graph(self, text, params, fmt, cap):
         with self._ask(text, params, "application/n-triples") as response:
             try:
-                triples, truncated = first((ox.Triple(q.subject, q.predicate, q.object)
+                fix = _same if self.dialect.verbatim else dialects.canonical
+                triples, truncated = first((ox.Triple(q.subject, q.predicate, fix(q.object))
                                             for q in ox.parse(_Reader(response), format=ox.RdfFormat.N_TRIPLES)), cap)
             except SyntaxError as exc:
                 raise self._broken(exc) from None
-        return graph_answer(triples, fmt, cap, truncated)
+        # Virtuoso cuts a CONSTRUCT at its ResultSetMaxRows and says nothing: an answer that long was cut.
+        store_cap = self.config.row_cap
+        return graph_answer(triples, fmt, cap, truncated or (store_cap is not None and len(triples) >= store_cap))
 
     def _ask(self, text, params, accept):
         # POST, form-encoded: a query of any length, and no query text in the store's access log line.
@@ -224,6 +286,7 @@ class RemoteStore:
                              "configured: it is read-only here", 405, "Read-only store")
         if base_iri:
             sparql = f"BASE <{base_iri}>\n{sparql}"
+        sparql = self.dialect.update_text(sparql, self.graphs)
         try:
             self._send("POST", self.config.update, "update", data={"update": sparql}).close()
         finally:
@@ -261,17 +324,28 @@ class RemoteStore:
     # The whole dataset
 
     def graphs(self) -> list[str]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union=False).rows()
-        return sorted(str(r["g"]) for r in rows if isinstance(r.get("g"), URIRef))
+        # Virtuoso lists no graph for GRAPH ?g { }: a graph there is its triples (an empty one is not listed).
+        pattern = "?s ?p ?o" if self.dialect.name == dialects.VIRTUOSO else ""
+        rows = self._whole(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {pattern} }} }}", union=False)
+        hidden = set(self.dialect.hidden_graphs)
+        return sorted(str(r["g"]) for r in rows if isinstance(r.get("g"), URIRef) and str(r["g"]) not in hidden)
+
+    def _whole(self, text: str, union: bool) -> list[dict]:
+        """Every row of a query the store must answer whole: a cut answer is an error, never a short list."""
+        result = self.query(text, union=union)
+        rows = result.rows()
+        if result.truncated:
+            raise StoreError(f"the SPARQL store at {public_url(self.config.query)} cut the answer to {len(rows)} "
+                             "rows (its own row cap, or GEOKG_MAX_ROWS); raise the cap to list everything", 507,
+                             "Answer cut")
+        return rows
 
     def __len__(self) -> int:
         # Counting reads every quad: once per version, as health checks ask often.
         version, counted = self._size
         if version != self.version:
             version = self.version
-            rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
-                              union=False).rows()
-            counted = int(rows[0]["n"]) if rows else 0
+            counted = self._count_quads()
             self._size = (version, counted)
         return counted
 
@@ -283,18 +357,60 @@ class RemoteStore:
                           stream=True)
 
     def dump(self, fmt: str) -> bytes:
+        if self.dialect.name == dialects.VIRTUOSO:
+            return b"".join(self._paged_dataset(fmt))
         with self._dataset(fmt) as response:
             return response.content
+
+    def _paged_dataset(self, fmt: str):
+        """The dataset as serialised pages of quads, for a store that cuts every answer at its row cap and
+        dumps no whole dataset (Virtuoso: its graph store sends one graph, cut at ResultSetMaxRows too).
+        Pages follow the store's own order (an ORDER BY is refused past the cap); the count taken first
+        must equal the quads read, else the store changed meanwhile and the dump is refused, never short."""
+        expected = self._count_quads()
+        page, offset = min(self.config.row_cap or DUMP_PAGE, DUMP_PAGE), 0
+        text = self.dialect.query_text(
+            "SELECT ?g ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", False, False)
+        while True:
+            with self._ask(f"{text} LIMIT {page} OFFSET {offset}", [], MEDIA["json"]) as response:
+                capped = response.headers.get(SERVER_CAP_HEADER)
+                solutions = self._parse_results(response, "json")
+                try:
+                    quads = [ox.Quad(s["s"], s["p"], dialects.canonical(s["o"]),
+                                     s["g"] if s["g"] is not None else ox.DefaultGraph())
+                             for s in solutions]
+                except SyntaxError as exc:
+                    raise self._broken(exc) from None
+            if quads:
+                yield ox.serialize(quads, format=ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG)
+            offset += len(quads)
+            if capped and capped.strip().isdigit() and int(capped) < page and len(quads) == int(capped):
+                # A cap lower than the page: the rows came whole up to it; go on in pages of that size.
+                page = int(capped)
+                continue
+            if len(quads) < page:
+                break
+        if offset != expected:
+            raise StoreError(f"the SPARQL store at {public_url(self.config.query)} changed during the dump "
+                             f"({expected} quads counted, {offset} read); dump it again", 409, "Store changed")
+
+    def _count_quads(self) -> int:
+        rows = self.query(QUAD_COUNT, union=False).rows()
+        return int(rows[0]["n"]) if rows else 0
 
     def dump_file(self, path: str, fmt: str) -> int:
         """Streamed from the store into a file beside the target, then renamed: memory stays flat."""
         path = str(path)
         partial = f"{path}.{os.getpid()}.partial"
         try:
-            with self._dataset(fmt) as response, \
-                    (gzip.open(partial, "wb", compresslevel=6) if path.endswith(".gz") else open(partial, "wb")) as out:
-                for chunk in response.iter_content(_CHUNK):
-                    out.write(chunk)
+            with (gzip.open(partial, "wb", compresslevel=6) if path.endswith(".gz") else open(partial, "wb")) as out:
+                if self.dialect.name == dialects.VIRTUOSO:
+                    for chunk in self._paged_dataset(fmt):
+                        out.write(chunk)
+                else:
+                    with self._dataset(fmt) as response:
+                        for chunk in response.iter_content(_CHUNK):
+                            out.write(chunk)
             os.replace(partial, path)
         except requests.RequestException as exc:
             raise self._failure(self.config.store, "graph store", exc) from None
@@ -318,6 +434,11 @@ class RemoteStore:
         if response.status_code >= 400:
             with response:
                 raise self._refusal(url, what, response)
+        if response.headers.get(PARTIAL_STATE_HEADER) == PARTIAL_STATE:
+            response.close()
+            raise StoreError(f"the SPARQL {what} endpoint at {public_url(url)} stopped the query at its own time "
+                             "limit (Virtuoso's MaxQueryExecutionTime) and sent what it had found so far; narrow "
+                             "it or add a LIMIT", 504, "Query timeout")
         return response
 
     def _failure(self, url: str, what: str, exc: Exception) -> StoreError:
@@ -330,7 +451,12 @@ class RemoteStore:
         return StoreError(f"{where} failed: {_reason(exc)}", 502, "Bad gateway")
 
     def _refusal(self, url: str, what: str, response) -> GeokgError:
-        message = " ".join(response.text.split())[:500] or response.reason
+        # Virtuoso repeats the whole query text after its message: the message alone is the line.
+        message = " ".join(response.text.split("SPARQL query:", 1)[0].split())[:500] or response.reason
+        if "has not been explicitly created before" in message:
+            message = f"the graph does not exist ({message})"
+        elif "has been explicitly created before" in message:
+            message = f"the graph already exists ({message})"
         where = f"the SPARQL {what} endpoint at {public_url(url)}"
         status = response.status_code
         if what == "update" and (status == 400 or "does not exist" in message or "already exists" in message):
@@ -343,7 +469,8 @@ class RemoteStore:
                               "in the store configuration", 502, "Bad gateway")
         if status in (404, 405, 415):
             return StoreError(f"{where} does not offer this (HTTP {status}): {message}", 502, "Bad gateway")
-        if "timeout" in message.lower() or "timed out" in message.lower() or status == 504:
+        if ("timeout" in message.lower() or "timed out" in message.lower() or status == 504
+                or "estimated execution time" in message):
             return StoreError(f"{where} stopped the request at its own time limit: {message}", 504, "Store timeout")
         if status == 503:
             return StoreError(f"{where} is unavailable (HTTP 503): {message}", 503, "Store unavailable")
@@ -359,6 +486,10 @@ class _Reader:
 
     def read(self, size=-1):
         return self.raw.read(None if size is None or size < 0 else size)
+
+
+def _same(term):
+    return term
 
 
 def _reason(exc: Exception) -> str:
@@ -391,7 +522,11 @@ def substitute(sparql: str, bindings: dict) -> str:
     in a projection it becomes ``(term AS ?v)``, in GROUP BY and ORDER BY ``(term)``, elsewhere the term."""
     if not bindings:
         return sparql
-    terms = {name.lstrip("?$"): sparql_term(cell) for name, cell in bindings.items()}
+    return substitute_terms(sparql, {name.lstrip("?$"): sparql_term(cell) for name, cell in bindings.items()})
+
+
+def substitute_terms(sparql: str, terms: dict[str, str]) -> str:
+    """``substitute`` with each variable's term already written as SPARQL (name without '?')."""
     out, last, clause, clause_depth, previous = [], 0, None, 0, None
     for token in tokenize(sparql):
         if token.kind == "KEYWORD":

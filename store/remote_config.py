@@ -12,8 +12,9 @@ from geokg.loaders.errors import GeokgError
 CONFIG_SUFFIXES = (".toml", ".json")
 UNION_MODES = ("parameter", "native", "none")
 RESULT_FORMATS = ("tsv", "json")
+DIALECTS = ("auto", "standard", "virtuoso")
 _KEYS = {"query", "update", "store", "user", "password", "password_env", "auth", "union_default_graph", "results",
-         "post_quads", "timeout", "version_ttl", "name"}
+         "post_quads", "timeout", "version_ttl", "name", "dialect", "row_cap", "system_graphs"}
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,11 @@ class RemoteConfig:
     format read back (TSV is the cheapest to parse; JSON for stores whose TSV departs from the standard).
     ``post_quads``: the graph store accepts N-Quads POSTed to its root, many graphs in one request.
     ``version_ttl``: seconds after which cached pages and counts are taken as stale, since another client
-    may have written the store meanwhile (0: only this client writes it)."""
+    may have written the store meanwhile (0: only this client writes it).
+    ``dialect``: "auto" reads the store's ``Server:`` header on first contact; "virtuoso" or "standard"
+    forces it (dialects.py). ``row_cap``: the store's own cap on answer rows, for answers it cuts without
+    saying so (Virtuoso's CONSTRUCT at ResultSetMaxRows; 10,000 when unset on Virtuoso). ``system_graphs``:
+    more graphs the store keeps for itself, never listed, counted, dumped or dropped by geokg."""
 
     query: str
     update: str | None = None
@@ -40,6 +45,9 @@ class RemoteConfig:
     timeout: float = 300.0
     version_ttl: float = 60.0
     name: str | None = None
+    dialect: str = "auto"
+    row_cap: int | None = None
+    system_graphs: tuple = ()
 
     def __repr__(self) -> str:
         # Never the password: configs end up in logs and tracebacks.
@@ -112,11 +120,19 @@ def _from_mapping(data, where: str) -> RemoteConfig:
             raise GeokgError(f"{where}: the environment variable {password_env} named by 'password_env' is not set",
                              400, "Bad store")
         settings["password"] = os.environ[password_env]
-    checks = (("auth", ("basic", "digest")), ("union_default_graph", UNION_MODES), ("results", RESULT_FORMATS))
+    checks = (("auth", ("basic", "digest")), ("union_default_graph", UNION_MODES), ("results", RESULT_FORMATS),
+              ("dialect", DIALECTS))
     for key, allowed in checks:
         if key in settings and settings[key] not in allowed:
             raise GeokgError(f"{where}: {key} must be one of {', '.join(allowed)}, not {settings[key]!r}", 400,
                              "Bad store")
+    if "row_cap" in settings and not (isinstance(settings["row_cap"], int) and settings["row_cap"] > 0):
+        raise GeokgError(f"{where}: row_cap must be a positive whole number of rows", 400, "Bad store")
+    if "system_graphs" in settings:
+        graphs = settings["system_graphs"]
+        if not (isinstance(graphs, list) and all(isinstance(g, str) for g in graphs)):
+            raise GeokgError(f"{where}: system_graphs must be a list of graph IRIs", 400, "Bad store")
+        settings["system_graphs"] = tuple(graphs)
     return RemoteConfig(**settings)
 
 

@@ -18,6 +18,7 @@ from geokg.loaders.ids import Ids
 from geokg.loaders.pipeline import load_paths
 from geokg.store import open_store
 from geokg.server.app import create_app, sample_claims
+from tests.stores import free_port, server_available, start_oxigraph, start_virtuoso
 
 BASE = "https://geokg.example.org"
 
@@ -33,47 +34,76 @@ def ids():
     return Ids(BASE)
 
 
-# GEOKG_TEST_STORE=oxigraph-server runs the tests that use the ``store`` fixture against a real
-# `oxigraph serve` on loopback (emptied before each test) instead of the embedded store.
-TEST_STORE = os.environ.get("GEOKG_TEST_STORE", "embedded")
+# The stores every test on the ``store`` fixture (directly or through ``app``/``client``) runs against, named
+# by GEOKG_TEST_STORES (comma-separated; the embedded one by default). GEOKG_TEST_STORE=oxigraph-server, the older
+# single-store switch, still means that store alone. A server whose binary is missing is skipped with the
+# reason, except under CI, where it fails: CI must run every store.
+STORE_KINDS = ("embedded", "oxigraph-server", "virtuoso")
+TEST_STORES = [kind.strip() for kind in os.environ.get(
+    "GEOKG_TEST_STORES", os.environ.get("GEOKG_TEST_STORE") or "embedded").split(",") if kind.strip()]
+_unknown = sorted(set(TEST_STORES) - set(STORE_KINDS))
+if _unknown:
+    raise pytest.UsageError(f"GEOKG_TEST_STORES names unknown stores {_unknown}; known: {', '.join(STORE_KINDS)}")
 
 
-def start_oxigraph(directory, *options: str):
-    """`oxigraph serve` on a free loopback port; returns the process and its root URL once it answers."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    process = subprocess.Popen(["oxigraph", "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
-                                *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(url + "query?query=ASK%7B%7D", timeout=1).close()
-            return process, url
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("oxigraph serve did not start")
+def pytest_configure(config):
+    config.addinivalue_line("markers", "not_on(store, reason): this test cannot apply to that store "
+                                       "(embedded, oxigraph-server or virtuoso), for the reason given")
+
+
+def _server(kind: str, start):
+    missing = server_available(kind)
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{kind}: {missing}, and CI must run the tests against every store", pytrace=False)
+        pytest.skip(f"{kind}: {missing}")
+    return start()
 
 
 @pytest.fixture(scope="session")
 def oxigraph_root():
     """The root URL of one `oxigraph serve` for the session."""
     directory = tempfile.mkdtemp(prefix="geokg-oxigraph-")
-    process, url = start_oxigraph(os.path.join(directory, "store"))
+    process, url = _server("oxigraph-server", lambda: start_oxigraph(os.path.join(directory, "store")))
     yield url
     process.terminate()
     process.wait(10)
     shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def virtuoso_store():
+    """The geokg store file of one Virtuoso (virtuoso-t) for the session, on free loopback ports."""
+    server = _server("virtuoso", start_virtuoso)
+    yield server.location
+    server.stop()
+
+
+@pytest.fixture(params=TEST_STORES)
+def store_kind(request):
+    for marker in request.node.iter_markers("not_on"):
+        if request.param in (marker.args[0] if isinstance(marker.args[0], (tuple, list)) else (marker.args[0],)):
+            pytest.skip(f"not on {request.param}: {marker.kwargs.get('reason') or marker.args[1]}")
+    return request.param
+
+
 @pytest.fixture
-def store(ids, request):
-    if TEST_STORE == "oxigraph-server":
+def store(ids, store_kind, request):
+    """The seed claims in an emptied store of each kind (only geokg's graphs are dropped: never a
+    Virtuoso's own)."""
+    if store_kind == "oxigraph-server":
         s = open_store(request.getfixturevalue("oxigraph_root"))
+        s.update("DROP SILENT ALL")
+    elif store_kind == "virtuoso":
+        s = open_store(request.getfixturevalue("virtuoso_store"))
         s.update("DROP SILENT ALL")
     else:
         s = open_store(None)
     load_paths(s, sample_claims(), ids)
-    return s
+    yield s
+    if store_kind != "embedded":
+        # Its kept-alive connections would hold the server's threads until they time out.
+        s.close()
 
 
 @pytest.fixture
@@ -84,12 +114,6 @@ def app(store):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, process, seconds: float = 30.0) -> None:

@@ -1,0 +1,206 @@
+"""What a remote SPARQL store does differently from the standard, and how geokg's requests are written for
+it, so that the server, the pages and the loaders never learn which store they have.
+
+Standard stores (Oxigraph server) get the text as it is. Virtuoso 7 (7.2.5, Debian's) gets, all read on
+the tokens of ``sparqllex``:
+
+- queries without ``LATERAL``, which it cannot parse (``lateral.without_lateral``);
+- a prologue excluding its own system graphs (its schemas, its DAV folder) from the union default graph,
+  and ``FILTER(?g NOT IN (...))`` after each ``GRAPH ?g``, so that only the graphs geokg wrote count;
+- ``GRAPH <iri> { P }`` as a subquery ``FROM <iri>``, and a grouped query's ORDER BY and LIMIT around it,
+  where its compiler lost rows or failed (each case is said where it is written);
+- a graph of its own standing for the default graph, which Virtuoso lacks: geokg's default graph is
+  ``DEFAULT_GRAPH``, written by updates and read by queries that do not want the union of the graphs;
+- DROP/CLEAR ALL and NAMED written as the same operation on each of geokg's graphs.
+"""
+
+import re
+
+import pyoxigraph as ox
+
+from geokg.store.lateral import without_lateral
+from geokg.store.sparqllex import tokenize
+
+STANDARD, VIRTUOSO = "standard", "virtuoso"
+# The graph that stands for the default graph on a store that has none.
+DEFAULT_GRAPH = "urn:geokg:default-graph"
+# Graphs a fresh Virtuoso 7 database holds: its own schemas, and its DAV folder and SPARQL service
+# descriptions under the host it calls itself ([URIQA] DefaultHost), matched by _VIRTUOSO_HOST_GRAPH.
+VIRTUOSO_SYSTEM_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
+                          "http://www.w3.org/2002/07/owl#")
+_VIRTUOSO_HOST_GRAPH = re.compile(r"^https?://[^/]+/(?:DAV/|sparql)$")
+_VIRTUOSO_OWN = "http://www.openlinksw.com/"
+# Virtuoso's ResultSetMaxRows in Debian's virtuoso.ini: it cuts CONSTRUCT answers there without a header.
+VIRTUOSO_ROW_CAP = 10_000
+# A LIMIT far above any answer: Virtuoso 7.2.5 then evaluates a subquery on its own, where its plan for a
+# * or + path joined to the rest of the query lost rows (1 event of 6 in actor-events).
+_WHOLE = 1_000_000_000
+
+
+def detect(server_header: str | None) -> str:
+    """The dialect a store's ``Server:`` header names."""
+    return VIRTUOSO if server_header and server_header.lower().startswith("virtuoso") else STANDARD
+
+
+def is_system_graph(iri: str, extra=()) -> bool:
+    """A graph Virtuoso keeps for itself, which geokg never lists, counts, dumps nor drops."""
+    return (iri in VIRTUOSO_SYSTEM_GRAPHS or iri.startswith(_VIRTUOSO_OWN) or iri in extra
+            or _VIRTUOSO_HOST_GRAPH.match(iri) is not None)
+
+
+_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+_CANONICAL_BOOLEAN = {"1": ox.Literal("true", datatype=_BOOLEAN), "0": ox.Literal("false", datatype=_BOOLEAN)}
+
+
+def canonical(term):
+    """A term as the embedded store gives it back: Virtuoso stores xsd:boolean as 1 and 0."""
+    if isinstance(term, ox.Literal) and term.datatype == _BOOLEAN:
+        return _CANONICAL_BOOLEAN.get(term.value, term)
+    return term
+
+
+class Standard:
+    """A store that reads SPARQL 1.1 (and LATERAL) as geokg writes it."""
+
+    name = STANDARD
+    hidden_graphs: tuple = ()
+    # Whether answers are passed on as the store wrote them, or their terms must be read and rewritten.
+    verbatim = True
+
+    def query_text(self, text: str, union: bool, own_dataset: bool) -> str:
+        return text
+
+    def update_text(self, text: str, graphs) -> str:
+        return text
+
+
+class Virtuoso(Standard):
+    """Virtuoso 7: no LATERAL, system graphs in every graph pattern, no default graph of its own."""
+
+    name = VIRTUOSO
+    verbatim = False
+
+    def __init__(self, hidden_graphs=(), where: str = "the SPARQL store"):
+        # Its system graphs and the stand-in for the default graph: never seen as named graphs.
+        self.hidden_graphs = tuple(dict.fromkeys((*hidden_graphs, DEFAULT_GRAPH)))
+        self.where = where
+        excluded = [g for g in self.hidden_graphs if g != DEFAULT_GRAPH]
+        # Its input:named-graph-exclude pragma loses rows of joins with a subquery: GRAPH ?g gets a FILTER.
+        self._union = "".join(f"DEFINE input:default-graph-exclude <{g}>\n" for g in excluded)
+        self._plain = f"DEFINE input:default-graph-uri <{DEFAULT_GRAPH}>\n"
+        self._hidden = "(" + ", ".join(f"<{g}>" for g in self.hidden_graphs) + ")"
+
+    def query_text(self, text: str, union: bool, own_dataset: bool) -> str:
+        text = _ordered_outside(_rewrite_graphs(without_lateral(text, self.where), self._hidden))
+        if own_dataset:
+            # FROM / FROM NAMED, or graphs named in the request: the query's own dataset, nothing to hide.
+            return text
+        return (self._union if union else self._plain) + text
+
+    def update_text(self, text: str, graphs) -> str:
+        """The update with DEFAULT_GRAPH as its default graph, and DROP/CLEAR ALL or NAMED written as the
+        same operation on each of geokg's graphs (``graphs()`` lists them), never on Virtuoso's own."""
+        tokens = tokenize(text)
+        edits = []
+        for k, token in enumerate(tokens):
+            if not (token.kind == "KEYWORD" and token.value in ("DROP", "CLEAR") and token.depth == 0):
+                continue
+            j = k + 1
+            silent = j < len(tokens) and tokens[j].value == "SILENT"
+            j += silent
+            if j < len(tokens) and tokens[j].kind == "KEYWORD" and tokens[j].value in ("ALL", "NAMED"):
+                targets = [f"GRAPH <{g}>" for g in graphs()]
+                if tokens[j].value == "ALL":
+                    targets.append("DEFAULT")
+                # A graph of no triples is not listed; a DROP of one that is not there does nothing.
+                operations = [f"{token.value} SILENT {target}" for target in targets] or \
+                    [f"DROP SILENT GRAPH <{DEFAULT_GRAPH}>"]
+                edits.append((token.offset, tokens[j].end, " ;\n".join(operations)))
+        out, last = [], 0
+        for start, end, replacement in edits:
+            out.append(text[last:start])
+            out.append(replacement)
+            last = end
+        out.append(text[last:])
+        return f"DEFINE input:default-graph-uri <{DEFAULT_GRAPH}>\n" + "".join(out)
+
+
+
+def _rewrite_graphs(text: str, hidden: str) -> str:
+    """``GRAPH <iri> { P }`` written as ``{ SELECT * FROM <iri> WHERE { P } }``, which Virtuoso 7 reads (a
+    FROM in a subquery is its extension) and answers as the standard reads the first: it finds nothing in a
+    graph named by its IRI once the prologue excludes graphs or sets the default graph (its ``input:``
+    pragmas), and refuses a ``*`` or ``+`` path inside any GRAPH ("transitive start not given").
+    ``GRAPH ?g { P }`` is followed by ``FILTER(?g NOT IN hidden)``: the store's own graphs are not ours."""
+    tokens = tokenize(text)
+    places = [k for k, t in enumerate(tokens[:-2]) if t.kind == "KEYWORD" and t.value == "GRAPH"
+              and tokens[k + 1].kind in ("IRIREF", "PNAME_LN", "PNAME_NS", "VAR1", "VAR2")
+              and tokens[k + 2].text == "{"]
+    if not places:
+        return text
+    closing, stack = {}, []
+    for k, t in enumerate(tokens):
+        if t.kind == "PUNCT" and t.text == "{":
+            stack.append(k)
+        elif t.kind == "PUNCT" and t.text == "}":
+            closing[stack.pop()] = k
+    edits = []
+    for k in places:
+        end = tokens[closing[k + 2]].end
+        # A path to a fixed end only: one between two variables needs its start from the rest of the query.
+        path = any(t.kind == "PUNCT" and t.text in ("*", "+") and tokens[j + 1].kind not in ("VAR1", "VAR2")
+                   for j, t in enumerate(tokens[k + 3:closing[k + 2]], start=k + 3))
+        if tokens[k + 1].kind in ("VAR1", "VAR2"):
+            edits.append((end, end, f" FILTER({tokens[k + 1].text} NOT IN {hidden})"))
+            continue
+        edits.append((tokens[k].offset, tokens[k + 2].offset, f"{{ SELECT * FROM {tokens[k + 1].text} WHERE "))
+        edits.append((end, end, f" LIMIT {_WHOLE} }}" if path else " }"))
+    edits.sort()
+    out, last = [], 0
+    for start, stop, replacement in edits:
+        out.append(text[last:start])
+        out.append(replacement)
+        last = stop
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _ordered_outside(text: str) -> str:
+    """A grouped query's ORDER BY, LIMIT and OFFSET moved to a query around it: Virtuoso 7 refuses to order
+    by an expression over an aggregate's variable (``STRLEN(?label)`` where ``?label`` is a SAMPLE; SP031
+    "used in the result set outside aggregate"), and orders the same rows once they are plain variables."""
+    tokens = tokenize(text)
+    selects = [k for k, t in enumerate(tokens) if t.kind == "KEYWORD" and t.value == "SELECT" and t.depth == 0]
+    if len(selects) != 1:
+        return text
+    top = [k for k, t in enumerate(tokens) if t.depth == 0 and t.kind == "KEYWORD"]
+    words = [tokens[k].value for k in top]
+    if "GROUP" not in words or "ORDER" not in words:
+        return text
+    order = top[words.index("ORDER")]
+    if order < top[words.index("GROUP")]:
+        return text
+    projected, aggregated, k = [], set(), selects[0] + 1
+    while not (tokens[k].text == "{" or (tokens[k].kind == "KEYWORD" and tokens[k].value in ("WHERE", "FROM"))):
+        t = tokens[k]
+        if t.kind in ("VAR1", "VAR2") and (t.depth == 0 or tokens[k - 1].value == "AS"):
+            projected.append(t.text)
+            if tokens[k - 1].value == "AS":
+                aggregated.add(k)
+        k += 1
+    if not projected:
+        return text
+    start, cut = tokens[selects[0]].offset, tokens[order].offset
+    values = [k for k in top if tokens[k].value == "VALUES" and k > order]
+    stop = tokens[values[0]].offset if values else len(text)
+    # STRLEN of an aggregate's value fails inside Virtuoso (SR586 "Incomplete RDF box"); of its STR, it
+    # gives the same length.
+    edits = [(tokens[j].offset, tokens[j].end, f"STR({tokens[j].text})") for j in range(order, len(tokens) - 1)
+             if tokens[j].kind in ("VAR1", "VAR2") and tokens[j - 2].value == "STRLEN" and tokens[j + 1].text == ")"
+             and any(tokens[a].text == tokens[j].text for a in aggregated)]
+    ordered, last = [], tokens[order].offset
+    for begin, end, replacement in edits:
+        ordered.append(text[last:begin] + replacement)
+        last = end
+    ordered.append(text[last:stop])
+    return f"{text[:start]}SELECT {' '.join(projected)} WHERE {{ {text[start:cut]}}}\n{''.join(ordered)}{text[stop:]}"
