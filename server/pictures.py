@@ -185,7 +185,7 @@ def _layout(centre, neighbours, centre_r):
         covering = any(box.near_circle(*where[u], centre_r if u == centre["uri"] else NODE_R)
                        for box in boxes for u in where)
         if not (crowded or covering) or radius > 420:
-            return radius, where, labels
+            return where, labels
         radius += 10 if radius < 200 else radius // 15
 
 
@@ -205,7 +205,7 @@ def network_svg(center: dict, edges: list[dict]) -> str:
     # the centre's name is written inside its node, which grows to hold it
     centre_r = max(CENTRE_R, max(text_width(line, LABEL_SIZE) for line in centre_lines) / 2 + 7,
                    LINE * len(centre_lines) / 2 + 8)
-    radius, where, labels = _layout(center, neighbours, centre_r)
+    where, labels = _layout(center, neighbours, centre_r)
     size = {u: NODE_R for u in where}
     size[center["uri"]] = centre_r
     label_boxes = [v[4] for v in labels.values()]
@@ -265,7 +265,9 @@ def network_svg(center: dict, edges: list[dict]) -> str:
     right = max([x + NODE_R for x in xs] + [b.x1 for b in label_boxes]) + 10
     top = min([y - NODE_R for y in ys] + [b.y0 for b in label_boxes]) - 10
     bottom = max([y + NODE_R for y in ys] + [b.y1 for b in label_boxes]) + 10
-    width = max(right - left, 320)
+    if right - left < 320:  # room for the legend, the drawing in the middle of it
+        left, right = left - (320 - (right - left)) / 2, right + (320 - (right - left)) / 2
+    width = right - left
     legend, x, y = [], left + 10, bottom + 8
     for relation in [r for r in COLOURS if any(e["relation"] == r for e in edges)]:
         text = NAMES[relation]
