@@ -32,6 +32,9 @@ _VIRTUOSO_HOST_GRAPH = re.compile(r"^https?://[^/]+/(?:DAV/|sparql)$")
 _VIRTUOSO_OWN = "http://www.openlinksw.com/"
 # Virtuoso's ResultSetMaxRows in Debian's virtuoso.ini: it cuts CONSTRUCT answers there without a header.
 VIRTUOSO_ROW_CAP = 10_000
+# Its SPARQL compiler gives up at about 1,000 triples in one update ("generated SQL text has exceeded
+# 10000 lines"), and its parser at 5,000 ("memory exhausted").
+UPDATE_TRIPLES = 500
 # A LIMIT far above any answer: Virtuoso 7.2.5 then evaluates a subquery on its own, where its plan for a
 # * or + path joined to the rest of the query lost rows (1 event of 6 in actor-events).
 _WHOLE = 1_000_000_000
@@ -70,8 +73,8 @@ class Standard:
     def query_text(self, text: str, union: bool, own_dataset: bool) -> str:
         return text
 
-    def update_text(self, text: str, graphs) -> str:
-        return text
+    def update_texts(self, text: str, store) -> list[str]:
+        return [text]
 
 
 class Virtuoso(Standard):
@@ -97,9 +100,12 @@ class Virtuoso(Standard):
             return text
         return (self._union if union else self._plain) + text
 
-    def update_text(self, text: str, graphs) -> str:
+    def update_texts(self, text: str, store) -> list[str]:
         """The update with DEFAULT_GRAPH as its default graph, and DROP/CLEAR ALL or NAMED written as the
-        same operation on each of geokg's graphs (``graphs()`` lists them), never on Virtuoso's own."""
+        same operation on each of geokg's graphs (``store.graphs()`` lists them), never on Virtuoso's own;
+        DROP/CLEAR GRAPH of a graph that holds triples made SILENT (Virtuoso refuses to drop a graph no
+        CREATE made), one that holds none refused here as missing; a big update in parts of at most
+        UPDATE_TRIPLES data triples, which its compiler takes."""
         tokens = tokenize(text)
         edits = []
         for k, token in enumerate(tokens):
@@ -108,8 +114,16 @@ class Virtuoso(Standard):
             j = k + 1
             silent = j < len(tokens) and tokens[j].value == "SILENT"
             j += silent
+            if (not silent and j + 1 < len(tokens) and tokens[j].value == "GRAPH"
+                    and tokens[j + 1].kind == "IRIREF"):
+                graph = tokens[j + 1].text
+                if not store.query(f"ASK {{ GRAPH {graph} {{ }} }}", union=False):
+                    from geokg.store.writing import update_error
+
+                    raise update_error(f"the graph {graph} does not exist")
+                edits.append((tokens[k].end, tokens[k].end, " SILENT"))
             if j < len(tokens) and tokens[j].kind == "KEYWORD" and tokens[j].value in ("ALL", "NAMED"):
-                targets = [f"GRAPH <{g}>" for g in graphs()]
+                targets = [f"GRAPH <{g}>" for g in store.graphs()]
                 if tokens[j].value == "ALL":
                     targets.append("DEFAULT")
                 # A graph of no triples is not listed; a DROP of one that is not there does nothing.
@@ -122,7 +136,9 @@ class Virtuoso(Standard):
             out.append(replacement)
             last = end
         out.append(text[last:])
-        return f"DEFINE input:default-graph-uri <{DEFAULT_GRAPH}>\n" + "".join(out)
+        text = "".join(out)
+        parts = split_update(text, UPDATE_TRIPLES) if text.count("\n") > UPDATE_TRIPLES else [text]
+        return [f"DEFINE input:default-graph-uri <{DEFAULT_GRAPH}>\n{part}" for part in parts]
 
 
 
@@ -145,8 +161,17 @@ def _rewrite_graphs(text: str, hidden: str) -> str:
         elif t.kind == "PUNCT" and t.text == "}":
             closing[stack.pop()] = k
     edits = []
+    used = {t.text for t in tokens if t.kind in ("VAR1", "VAR2")}
     for k in places:
         end = tokens[closing[k + 2]].end
+        if closing[k + 2] == k + 3 and tokens[k + 1].kind not in ("VAR1", "VAR2"):
+            # GRAPH <iri> { } asks whether the graph exists: whether it holds a triple, on Virtuoso, which
+            # lists no graph without one. Its FILTER EXISTS in a group of nothing else is always true: a
+            # subquery of one row, whose one variable a SELECT * shows.
+            s, p, o, g = (_fresh(used, name) for name in ("s", "p", "o", "g"))
+            edits.append((tokens[k].offset, end, f"{{ SELECT {g} WHERE {{ GRAPH {g} {{ {s} {p} {o} }} "
+                                                 f"FILTER({g} = {tokens[k + 1].text}) }} LIMIT 1 }}"))
+            continue
         # A path to a fixed end only: one between two variables needs its start from the rest of the query.
         path = any(t.kind == "PUNCT" and t.text in ("*", "+") and tokens[j + 1].kind not in ("VAR1", "VAR2")
                    for j, t in enumerate(tokens[k + 3:closing[k + 2]], start=k + 3))
@@ -204,3 +229,89 @@ def _ordered_outside(text: str) -> str:
         last = end
     ordered.append(text[last:stop])
     return f"{text[:start]}SELECT {' '.join(projected)} WHERE {{ {text[start:cut]}}}\n{''.join(ordered)}{text[stop:]}"
+
+
+def _fresh(used: set, name: str) -> str:
+    n = 0
+    while f"?_geokg_{name}{n}" in used:
+        n += 1
+    used.add(f"?_geokg_{name}{n}")
+    return f"?_geokg_{name}{n}"
+
+
+
+def split_update(text: str, triples: int) -> list[str]:
+    """An update as several, each of at most about ``triples`` data triples, for a store that compiles no
+    bigger one: split between its operations, and an INSERT/DELETE DATA between its triples (each part
+    keeps its GRAPH). The prologue (BASE, PREFIX) goes with every part. The parts are not one transaction;
+    on Virtuoso, neither were the operations of one request."""
+    tokens = tokenize(text)
+    first = next((k for k, t in enumerate(tokens) if t.kind == "KEYWORD" and t.value not in ("BASE", "PREFIX")),
+                 len(tokens))
+    if first == len(tokens):
+        return [text]
+    prologue = text[:tokens[first].offset]
+    operations, start = [], first
+    for k in range(first, len(tokens)):
+        if tokens[k].text == ";" and tokens[k].kind == "PUNCT" and tokens[k].depth == 0:
+            operations.append((start, k))
+            start = k + 1
+    operations.append((start, len(tokens)))
+    parts, current, size = [], [], 0
+    for begin, end in operations:
+        for piece, count in (_data_pieces(text, tokens, begin, end, triples) if begin < end else ()):
+            if current and size + count > triples:
+                parts.append(prologue + " ;\n".join(current))
+                current, size = [], 0
+            current.append(piece)
+            size += count
+    if current:
+        parts.append(prologue + " ;\n".join(current))
+    return parts
+
+
+def _data_pieces(text, tokens, begin, end, triples):
+    """One operation as (text, triples) pieces: an INSERT/DELETE DATA cut between its triples."""
+    whole = text[tokens[begin].offset:tokens[end - 1].end]
+    if not (end - begin > 3 and tokens[begin].value in ("INSERT", "DELETE") and tokens[begin + 1].value == "DATA"
+            and tokens[begin + 2].text == "{"):
+        return [(whole, 0)]
+    head, depth = f"{tokens[begin].value} DATA", tokens[begin + 2].depth + 1
+    pieces, block, graph, start = [], [], None, None
+
+    def end_triple(last):
+        nonlocal start
+        if start is not None:
+            block.append(text[start:tokens[last].end])
+            start = None
+
+    def emit():
+        if block:
+            body = "\n".join(block)
+            pieces.append((f"{head} {{ GRAPH {graph} {{\n{body}\n}} }}" if graph else f"{head} {{\n{body}\n}}",
+                           len(block)))
+            block.clear()
+
+    k = begin + 3
+    while k < end - 1:
+        t = tokens[k]
+        if t.kind == "KEYWORD" and t.value == "GRAPH" and t.depth == depth:
+            end_triple(k - 1)
+            emit()
+            graph, k = tokens[k + 1].text, k + 3
+            continue
+        if t.kind == "PUNCT" and t.text == "}" and t.depth == depth and graph is not None:
+            end_triple(k - 1)
+            emit()
+            graph, k = None, k + 1
+            continue
+        if start is None:
+            start = t.offset
+        if t.kind == "PUNCT" and t.text == "." and t.depth in (depth, depth + 1):
+            end_triple(k)
+            if len(block) >= triples:
+                emit()
+        k += 1
+    end_triple(end - 2)
+    emit()
+    return pieces

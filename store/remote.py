@@ -41,9 +41,12 @@ SERVER_CAP_HEADER = "X-SPARQL-MaxRows"
 PARTIAL_STATE_HEADER, PARTIAL_STATE = "X-SQL-State", "S1TAT"
 # Dumps from a store that cuts every answer (Virtuoso) are read in pages of at most its cap.
 DUMP_PAGE = 10_000
-# What each store's first contact found (dialect, system graphs), per query endpoint, for this process.
-_DETECTED: dict[str, tuple] = {}
+# What each store's first contact found (dialect, system graphs), per query endpoint and configured
+# dialect, for this process.
+_DETECTED: dict[tuple, tuple] = {}
 _DETECTING = threading.Lock()
+# Virtuoso refuses a request body longer than 10 MB ("string session is longer than 10Mb").
+UPDATE_BYTES = 4 << 20
 QUAD_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
 CONNECT_SECONDS = 10.0
 HEALTH_SECONDS = 5.0
@@ -94,9 +97,10 @@ class RemoteStore:
     def _detect(self):
         config = self.config
         where = f"the SPARQL store at {config.name or public_url(config.query)}"
+        key = (config.query, config.dialect)
         with _DETECTING:
-            found = _DETECTED.get(config.query)
-        if found is None or (config.dialect != "auto" and found[0] != config.dialect):
+            found = _DETECTED.get(key)
+        if found is None:
             name = config.dialect
             if name == "auto":
                 with self._send("POST", config.query, "query", data=[("query", "ASK {}")],
@@ -105,7 +109,7 @@ class RemoteStore:
             hidden = self._system_graphs() if name == dialects.VIRTUOSO else ()
             found = (name, hidden)
             with _DETECTING:
-                _DETECTED[config.query] = found
+                _DETECTED[key] = found
         name, hidden = found
         if name != dialects.VIRTUOSO:
             return dialects.Standard()
@@ -146,7 +150,8 @@ class RemoteStore:
         sparql = message["sparql"]
         kind = query_kind(sparql)
         text = substitute(sparql, message.get("bindings") or {})
-        if message.get("base_iri"):
+        if message.get("base_iri") and not (self.dialect.name == dialects.VIRTUOSO and _has_base(text)):
+            # Virtuoso refuses a second BASE; the query's own then stands alone, as it would override ours.
             text = f"BASE <{message['base_iri']}>\n{text}"
         params = [("default-graph-uri", g) for g in message.get("default_graphs") or []]
         params += [("named-graph-uri", g) for g in message.get("named_graphs") or []]
@@ -286,9 +291,9 @@ class RemoteStore:
                              "configured: it is read-only here", 405, "Read-only store")
         if base_iri:
             sparql = f"BASE <{base_iri}>\n{sparql}"
-        sparql = self.dialect.update_text(sparql, self.graphs)
         try:
-            self._send("POST", self.config.update, "update", data={"update": sparql}).close()
+            for text in self.dialect.update_texts(sparql, self):
+                self._send("POST", self.config.update, "update", data={"update": text}).close()
         finally:
             # Even a failed request may have written (a store that is not transactional).
             self._wrote()
@@ -298,7 +303,27 @@ class RemoteStore:
         self._update(graph_write_update(graph, parse_document(data, fmt, base_iri or graph), replace))
 
     def replace_graphs(self, graphs: dict[str, str]) -> None:
-        """Replace named graphs in one update: all of them or none."""
+        """Replace named graphs in one update: all of them or none. Virtuoso is not all or nothing across a
+        request's operations anyway, and compiles no big update: there, each graph goes to its graph store
+        (PUT, then POSTs of at most UPDATE_BYTES), or the update is sent in parts."""
+        if self.dialect.name != dialects.VIRTUOSO:
+            self._update(replace_graphs_update(graphs))
+            return
+        if self.config.store:
+            # Its graph store reads Turtle with its own loader, with neither limit: PUT, then POST the rest.
+            try:
+                for graph, ntriples in graphs.items():
+                    method = "PUT"
+                    for piece in _pieces(ntriples, UPDATE_BYTES):
+                        self._send(method, self.config.store, "graph store", params={"graph": graph},
+                                   data=piece.encode("utf-8"), headers={"Content-Type": "text/turtle"}).close()
+                        method = "POST"
+                    if method == "PUT":
+                        self._update(f"DROP SILENT GRAPH <{graph}>")
+            finally:
+                self._wrote()
+            return
+        # No graph store: updates, which _update cuts to the size Virtuoso compiles.
         self._update(replace_graphs_update(graphs))
 
     def add_graphs(self, nquads: str, graphs) -> bool:
@@ -486,6 +511,20 @@ class _Reader:
 
     def read(self, size=-1):
         return self.raw.read(None if size is None or size < 0 else size)
+
+
+def _pieces(ntriples: str, limit: int):
+    """N-Triples in pieces of about ``limit`` characters, cut at line ends."""
+    start = 0
+    while start < len(ntriples):
+        end = ntriples.find("\n", start + limit) + 1 if len(ntriples) - start > limit else 0
+        end = end or len(ntriples)
+        yield ntriples[start:end]
+        start = end
+
+
+def _has_base(text: str) -> bool:
+    return any(t.kind == "KEYWORD" and t.value == "BASE" for t in tokenize(text))
 
 
 def _same(term):

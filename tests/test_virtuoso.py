@@ -5,6 +5,7 @@ its row cap or time limit cut signalled or refused, and one clear line naming th
 
 import json
 
+import pyoxigraph as ox
 import pytest
 
 from geokg import queries as named
@@ -15,6 +16,7 @@ from geokg.server.app import create_app, sample_claims
 from geokg.store import dialects, open_store
 from geokg.store.lateral import LateralRefused, without_lateral
 from geokg.store.sparqllex import tokenize
+from geokg.store.writing import replace_graphs_update
 from geokg.store.remote_config import remote_config
 from tests.stores import server_available, start_virtuoso
 from tests.test_remote_store import NAMED
@@ -245,3 +247,34 @@ def test_a_dialect_forced_in_the_config_file_is_used(virtuoso, virtuoso_store, t
     assert store.dialect.name == dialects.STANDARD
     # Read as a standard store, Virtuoso's own triples count: what the dialect hides.
     assert len(store) > len(virtuoso) + 5000
+
+
+def test_a_big_update_split_for_virtuosos_compiler_writes_what_the_whole_update_writes():
+    many = "".join(f'<http://x.test/s{i}> <http://x.test/p> "a . b" .\n' for i in range(1200))
+    text = ("PREFIX ex: <http://x.test/>\n" + replace_graphs_update({"http://x.test/g1": many,
+                                                                     "http://x.test/g2": "<http://x.test/a> ex:b 1 ."})
+            + ' ;\nINSERT DATA { <http://x.test/d> ex:p "default" . <http://x.test/d> ex:p "last" }')
+    parts = dialects.split_update(text, 500)
+    assert len(parts) == 3 and all(part.startswith("PREFIX ex: <http://x.test/>\n") for part in parts)
+    whole, split = ox.Store(), ox.Store()
+    whole.update(text)
+    for part in parts:
+        split.update(part)
+    assert sorted(map(str, split)) == sorted(map(str, whole)) and len(whole) == 1203
+
+
+@pytest.mark.parametrize("graph_store", [True, False], ids=["graph store", "updates"])
+def test_graphs_bigger_than_virtuoso_compiles_in_one_update_are_written_whole(virtuoso_store, tmp_path, graph_store):
+    config = remote_config(virtuoso_store)
+    settings = {k: v for k, v in config.__dict__.items() if v is not None and k != "system_graphs"}
+    if not graph_store:
+        settings.pop("store")
+    path = tmp_path / "store.json"
+    path.write_text(json.dumps(settings), encoding="utf-8")
+    store = open_store(str(path))
+    many = "".join(f'<http://x.test/s{i}> <http://x.test/p> "{i}" .\n' for i in range(3000))
+    store.replace_graphs({"http://x.test/big": many})
+    store.replace_graphs({"http://x.test/big": many})
+    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://x.test/big> { ?s ?p ?o } }").rows()
+    assert int(rows[0]["n"]) == 3000
+    store.update("DROP GRAPH <http://x.test/big>")
