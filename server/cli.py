@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5000, help="port to listen on (default: %(default)s)")
     serve.add_argument("--demo", action="store_true",
                        help="serve the shipped seed article from a temporary store, not --store (default: off)")
+    serve.add_argument("--create", action="store_true",
+                       help="create --store if it holds no store yet, for a server written through /sparql and "
+                            "the Graph Store (default: off: a missing store is refused, so a typo is not served)")
     serve.add_argument("--timeout", type=float, help="seconds a query may run before it is stopped "
                                                      "(default: $GEOKG_TIMEOUT or 30)")
     serve.add_argument("--workers", type=int, help="query worker processes (default: $GEOKG_WORKERS or 2)")
@@ -332,7 +335,7 @@ def cmd_serve(args) -> int:
     from geokg.store import require_store
     from geokg.store.remote_config import is_remote
 
-    if not args.demo and args.store != MEMORY and not is_remote(args.store):
+    if not (args.demo or args.create) and args.store != MEMORY and not is_remote(args.store):
         require_store(args.store)
     config = {"GEOKG_STORE": args.store, "GEOKG_BASE": args.base, "GEOKG_DEMO": args.demo}
     if args.timeout is not None:

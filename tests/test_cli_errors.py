@@ -202,3 +202,21 @@ def test_a_trig_export_declares_the_prefixes_and_holds_the_same_quads(capsys, tm
     assert set(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG)) == set(ox.parse(path=str(quads), format=ox.RdfFormat.N_QUADS))
     code, out, _ = run(capsys, "export", "--store", str(store), "-f", "trig")
     assert code == 0 and out.startswith("@prefix")
+
+
+def test_serve_create_starts_on_a_new_store_for_writing(tmp_path):
+    import urllib.request
+
+    from conftest import free_port, wait_for
+
+    store, port = tmp_path / "fresh", free_port()
+    process = subprocess.Popen([sys.executable, "-m", "geokg", "serve", "--create", "--store", str(store),
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/health", process)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert (store / "CURRENT").is_file()

@@ -355,7 +355,7 @@ def geokg_server(directory: Path, token: str = "w3c-update-token"):
     url = f"http://127.0.0.1:{port}"
     endpoint = Endpoint("geokg serve", url + "/sparql", url + "/sparql", token, (404, 409), log=directory / "geokg.log")
     env = {**os.environ, "GEOKG_WRITE_TOKEN": token, "GEOKG_NO_UNION_DEFAULT_GRAPH": "1"}
-    command = [sys.executable, "-m", "geokg", "serve", "--store", str(directory / "geokg-store"),
+    command = [sys.executable, "-m", "geokg", "serve", "--create", "--store", str(directory / "geokg-store"),
                "--host", "127.0.0.1", "--port", str(port)]
     with _server(endpoint, command, env, url + "/health") as running:
         yield running
