@@ -1,6 +1,6 @@
 """Operations: liveness, Prometheus metrics and the VoID description of the dataset."""
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from geokg.server import conneg
 from geokg.server.app import geokg
@@ -20,6 +20,12 @@ def health():
         return {"ok": False, "status": 503, "title": "Store unavailable", "error": problem,
                 "store": g.store.describe()}, 503
     return {"ok": True, "triples": len(g.store), "store": g.store.describe()}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Clients that never read the page's <link rel="icon"> ask here first; the one icon is an SVG.
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/metrics")

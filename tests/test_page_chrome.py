@@ -22,3 +22,8 @@ def test_the_favicon_each_page_links_is_served_from_the_package(client):
     response = client.get(icon)
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     assert response.get_data(as_text=True).startswith("<svg")
+
+
+def test_favicon_ico_leads_to_the_icon_rather_than_a_404(client):
+    response = client.get("/favicon.ico", follow_redirects=True)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
