@@ -190,10 +190,16 @@ def _rewrite_graphs(text: str, hidden: str) -> str:
     return "".join(out)
 
 
+_AGGREGATES = frozenset(("COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"))
+
+
 def _ordered_outside(text: str) -> str:
     """A grouped query's ORDER BY, LIMIT and OFFSET moved to a query around it: Virtuoso 7 refuses to order
     by an expression over an aggregate's variable (``STRLEN(?label)`` where ``?label`` is a SAMPLE; SP031
-    "used in the result set outside aggregate"), and orders the same rows once they are plain variables."""
+    "used in the result set outside aggregate"), and its compiler fails on IF over aggregates in a query
+    that orders (SQ156 "Bad dfe in sqlo_place_exp"); it orders the same rows once they are plain
+    variables. An ORDER BY condition over aggregates is projected inside under a name of its own, and
+    the outer query orders by that name (and does not show it)."""
     tokens = tokenize(text)
     selects = [k for k, t in enumerate(tokens) if t.kind == "KEYWORD" and t.value == "SELECT" and t.depth == 0]
     if len(selects) != 1:
@@ -211,24 +217,54 @@ def _ordered_outside(text: str) -> str:
         if t.kind in ("VAR1", "VAR2") and (t.depth == 0 or tokens[k - 1].value == "AS"):
             projected.append(t.text)
             if tokens[k - 1].value == "AS":
-                aggregated.add(k)
+                aggregated.add(t.text)
         k += 1
     if not projected:
         return text
-    start, cut = tokens[selects[0]].offset, tokens[order].offset
-    values = [k for k in top if tokens[k].value == "VALUES" and k > order]
-    stop = tokens[values[0]].offset if values else len(text)
+    projection_end = tokens[k].offset
+    closing, stack = {}, []
+    for n, t in enumerate(tokens):
+        if t.kind == "PUNCT" and t.text in ("(", "{", "["):
+            stack.append(n)
+        elif t.kind == "PUNCT" and t.text in (")", "}", "]"):
+            closing[stack.pop()] = n
+    after = [n for n in top if n > order and tokens[n].value in ("LIMIT", "OFFSET", "VALUES")]
+    order_end = after[0] if after else len(tokens)
+    used = {t.text for t in tokens if t.kind in ("VAR1", "VAR2")}
+    edits, extra, n = [], [], order + 2
+    while n < order_end:
+        t = tokens[n]
+        if t.kind in ("VAR1", "VAR2"):
+            last = n
+        elif t.text == "(":
+            last = closing[n]
+        elif n + 1 < order_end and tokens[n + 1].text == "(":
+            last = closing[n + 1]
+        else:
+            return text
+        if any(tokens[m].kind == "KEYWORD" and tokens[m].value in _AGGREGATES for m in range(n, last + 1)):
+            name = _fresh(used, "o")
+            direction = t.kind == "KEYWORD" and t.value in ("ASC", "DESC")
+            expression = text[tokens[n + 1 if direction else n].offset:tokens[last].end]
+            extra.append(f"({expression} AS {name})")
+            edits.append((t.offset, tokens[last].end, f"{t.value}({name})" if direction else name))
+        n = last + 1
     # STRLEN of an aggregate's value fails inside Virtuoso (SR586 "Incomplete RDF box"); of its STR, it
     # gives the same length.
-    edits = [(tokens[j].offset, tokens[j].end, f"STR({tokens[j].text})") for j in range(order, len(tokens) - 1)
-             if tokens[j].kind in ("VAR1", "VAR2") and tokens[j - 2].value == "STRLEN" and tokens[j + 1].text == ")"
-             and any(tokens[a].text == tokens[j].text for a in aggregated)]
-    ordered, last = [], tokens[order].offset
+    edits += [(tokens[m].offset, tokens[m].end, f"STR({tokens[m].text})") for m in range(order, order_end - 1)
+              if tokens[m].kind in ("VAR1", "VAR2") and tokens[m - 2].value == "STRLEN"
+              and tokens[m + 1].text == ")" and tokens[m].text in aggregated
+              and not any(b <= tokens[m].offset < e for b, e, _ in edits)]
+    edits.sort()
+    start, cut = tokens[selects[0]].offset, tokens[order].offset
+    stop = tokens[after[-1]].offset if after and tokens[after[-1]].value == "VALUES" else len(text)
+    ordered, last_end = [], cut
     for begin, end, replacement in edits:
-        ordered.append(text[last:begin] + replacement)
-        last = end
-    ordered.append(text[last:stop])
-    return f"{text[:start]}SELECT {' '.join(projected)} WHERE {{ {text[start:cut]}}}\n{''.join(ordered)}{text[stop:]}"
+        ordered.append(text[last_end:begin] + replacement)
+        last_end = end
+    ordered.append(text[last_end:stop])
+    inner = text[start:projection_end] + "".join(f"{e} " for e in extra) + text[projection_end:cut]
+    return f"{text[:start]}SELECT {' '.join(projected)} WHERE {{ {inner}}}\n{''.join(ordered)}{text[stop:]}"
 
 
 def _fresh(used: set, name: str) -> str:

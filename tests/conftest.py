@@ -35,12 +35,12 @@ def ids():
 
 
 # The stores every test on the ``store`` fixture (directly or through ``app``/``client``) runs against, named
-# by GEOKG_TEST_STORES (comma-separated; the embedded one by default). GEOKG_TEST_STORE=oxigraph-server, the older
+# by GEOKG_TEST_STORES (comma-separated; all three by default). GEOKG_TEST_STORE=oxigraph-server, the older
 # single-store switch, still means that store alone. A server whose binary is missing is skipped with the
 # reason, except under CI, where it fails: CI must run every store.
 STORE_KINDS = ("embedded", "oxigraph-server", "virtuoso")
 TEST_STORES = [kind.strip() for kind in os.environ.get(
-    "GEOKG_TEST_STORES", os.environ.get("GEOKG_TEST_STORE") or "embedded").split(",") if kind.strip()]
+    "GEOKG_TEST_STORES", os.environ.get("GEOKG_TEST_STORE") or ",".join(STORE_KINDS)).split(",") if kind.strip()]
 _unknown = sorted(set(TEST_STORES) - set(STORE_KINDS))
 if _unknown:
     raise pytest.UsageError(f"GEOKG_TEST_STORES names unknown stores {_unknown}; known: {', '.join(STORE_KINDS)}")

@@ -372,6 +372,8 @@ def test_post_to_the_graph_store_itself_creates_a_graph(writable):
     assert other.status_code == 201 and other.headers["Location"] != location
 
 
+@pytest.mark.not_on("virtuoso", reason="Virtuoso keeps no graph without triples: an empty PUT leaves nothing "
+                   "that GRAPH ?g lists or GET finds")
 def test_an_empty_put_makes_an_empty_graph_that_exists(writable):
     created = writable.put("/rdf-graph-store?graph=urn:test:empty", data="", content_type="text/turtle", headers=AUTH)
     assert created.status_code == 201

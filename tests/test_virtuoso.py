@@ -7,6 +7,7 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Literal
 
 from geokg import queries as named
 from geokg.loaders.errors import GeokgError
@@ -278,3 +279,21 @@ def test_graphs_bigger_than_virtuoso_compiles_in_one_update_are_written_whole(vi
     rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://x.test/big> { ?s ?p ?o } }").rows()
     assert int(rows[0]["n"]) == 3000
     store.update("DROP GRAPH <http://x.test/big>")
+
+
+def test_a_grouped_query_ordered_outside_gives_the_same_rows_in_the_same_order(embedded):
+    from geokg.server.search import SEARCH
+    from geokg.store.dialects import _ordered_outside
+
+    alliance = named.get("alliance-members")
+    for asof in ("2011", "2017-09-23", "9999"):
+        text = named.with_values(named.paged(alliance, 1),
+                                 named.bind(alliance, {"alliance": "Axis of Resistance", "asOf": asof}, embedded))
+        moved = _ordered_outside(text)
+        assert "?_geokg_o0" in moved
+        assert [sorted(r.items()) for r in embedded.query(moved).rows()] == [
+            sorted(r.items()) for r in embedded.query(text).rows()]
+    bindings = {"q": Literal("ha")}
+    moved = _ordered_outside(SEARCH)
+    assert "STRLEN(STR(?label))" in moved
+    assert embedded.query(moved, bindings).rows() == embedded.query(SEARCH, bindings).rows()
