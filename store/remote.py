@@ -356,13 +356,15 @@ class RemoteStore:
         return sorted(str(r["g"]) for r in rows if isinstance(r.get("g"), URIRef) and str(r["g"]) not in hidden)
 
     def _whole(self, text: str, union: bool) -> list[dict]:
-        """Every row of a query the store must answer whole: a cut answer is an error, never a short list."""
-        result = self.query(text, union=union)
+        """Every row of a query the store must answer whole, past our own row cap: the store's own cap cutting
+        it is an error, never a short list."""
+        result = Result(self._run, text, None, {"default_graphs": None, "named_graphs": None, "base_iri": None},
+                        union, None)
         rows = result.rows()
         if result.truncated:
             raise StoreError(f"the SPARQL store at {public_url(self.config.query)} cut the answer to {len(rows)} "
-                             "rows (its own row cap, or GEOKG_MAX_ROWS); raise the cap to list everything", 507,
-                             "Answer cut")
+                             "rows at its own row cap (Virtuoso: ResultSetMaxRows in virtuoso.ini); raise it to "
+                             "list everything", 507, "Answer cut")
         return rows
 
     def __len__(self) -> int:

@@ -297,3 +297,19 @@ def test_a_grouped_query_ordered_outside_gives_the_same_rows_in_the_same_order(e
     moved = _ordered_outside(SEARCH)
     assert "STRLEN(STR(?label))" in moved
     assert embedded.query(moved, bindings).rows() == embedded.query(SEARCH, bindings).rows()
+
+
+def test_listing_graphs_passes_our_row_cap_and_refuses_the_stores_cut(virtuoso_store, small_virtuoso):
+    capped = open_store(virtuoso_store, max_rows=2)
+    three = {f"http://x.test/three/{i}": f'<http://x.test/s> <http://x.test/p> "{i}" .' for i in range(3)}
+    capped.replace_graphs(three)
+    assert set(three) <= set(capped.graphs())
+    many = {f"http://x.test/many/{i}": f'<http://x.test/s> <http://x.test/p> "{i}" .' for i in range(60)}
+    small_virtuoso.replace_graphs(many)
+    try:
+        with pytest.raises(GeokgError) as caught:
+            small_virtuoso.graphs()
+        assert caught.value.status == 507 and "ResultSetMaxRows" in caught.value.message
+    finally:
+        for graph in many:
+            small_virtuoso.update(f"DROP SILENT GRAPH <{graph}>")
