@@ -37,6 +37,7 @@ def _short(text: str, size: int = 22) -> str:
 
 # Advance widths of DejaVu Sans (what system-ui is on the Debian images the tests run), in ems, rounded up,
 # so that label boxes are estimated a little wider than drawn rather than narrower.
+@functools.lru_cache(maxsize=8192)
 def text_width(text: str, size: float) -> float:
     ems = sum(0.33 if c in " ilIjft.,:;'|!()-" else 0.98 if c in "mwMW" else 0.74 if c.isupper() else 0.63
               for c in text)
@@ -130,9 +131,16 @@ def _route(a, b, ra, rb, bends, obstacles, labels, arrow: bool):
         start = _towards(a, control, ra + 1)
         end = _towards(b, control, rb + (2 if arrow else 1))
         along = _quadratic(start, control, end)
-        if any(math.dist(p, (x, y)) < r + 5 for x, y, r in obstacles for p in along):
+        # Only what reaches the curve's bounding box can meet it: a hub's page routes some 60 edges past
+        # some 25 nodes and labels, a point at a time.
+        x0, x1 = min(p[0] for p in along), max(p[0] for p in along)
+        y0, y1 = min(p[1] for p in along), max(p[1] for p in along)
+        near = [(x, y, r + 5) for x, y, r in obstacles
+                if x0 - r - 5 < x < x1 + r + 5 and y0 - r - 5 < y < y1 + r + 5]
+        if any(math.dist(p, (x, y)) < reach for x, y, reach in near for p in along):
             continue
-        if any(box.holds(p) for box in labels for p in along):
+        boxes = [box for box in labels if box.x0 - 3 < x1 and x0 < box.x1 + 3 and box.y0 - 3 < y1 and y0 < box.y1 + 3]
+        if any(box.holds(p) for box in boxes for p in along):
             continue
         return bend, start, control, end
     return None
@@ -144,7 +152,7 @@ def _label_box(x, y, anchor, lines, size=LABEL_SIZE):
     return Box(x0, y - size, x0 + width, y - size + LINE * (len(lines) - 1) + size * 1.25)
 
 
-def _placement(where, centre, neighbours):
+def _placement(where, centre, neighbours, wraps):
     """Each neighbour's label: outside the circle, beside its node, anchored on the side it sits."""
     placed = {}
     cx, cy = where[centre["uri"]]
@@ -153,7 +161,7 @@ def _placement(where, centre, neighbours):
         ux, uy = (x - cx), (y - cy)
         length = math.hypot(ux, uy) or 1
         ux, uy = ux / length, uy / length
-        lines = wrapped(node["label"])
+        lines = wraps[node["uri"]]
         anchor = "start" if ux > 0.25 else "end" if ux < -0.25 else "middle"
         height = LINE * (len(lines) - 1)
         # out along the node's ray until the label's box clears the node
@@ -174,12 +182,13 @@ def _layout(centre, neighbours, centre_r):
     """Node positions and label placements on the smallest circle whose labels overlap no label or node."""
     count = len(neighbours)
     radius = max(130, centre_r + NODE_R + 50)
+    wraps = {node["uri"]: wrapped(node["label"]) for node in neighbours}
     while True:
         where = {centre["uri"]: (0.0, 0.0)}
         for i, node in enumerate(neighbours):
             angle = 2 * math.pi * i / max(1, count) - math.pi / 2
             where[node["uri"]] = (radius * math.cos(angle), radius * math.sin(angle))
-        labels = _placement(where, centre, neighbours)
+        labels = _placement(where, centre, neighbours, wraps)
         boxes = [v[4] for v in labels.values()]
         crowded = any(a.overlaps(b, 4) for i, a in enumerate(boxes) for b in boxes[i + 1:])
         covering = any(box.near_circle(*where[u], centre_r if u == centre["uri"] else NODE_R)
