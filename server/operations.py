@@ -6,6 +6,7 @@ from geokg.server import conneg
 from geokg.server.app import geokg
 from geokg.server.descriptions import serialize, void_description, void_facts
 from geokg.server.dumps import dump_urls, graph_names
+from geokg.server.entities import store_kind
 from geokg.server.render import negotiated
 
 bp = Blueprint("operations", __name__)
@@ -18,8 +19,8 @@ def health():
     if problem:
         # Load balancers read the status; people read the message.
         return {"ok": False, "status": 503, "title": "Store unavailable", "error": problem,
-                "store": g.store.describe()}, 503
-    return {"ok": True, "triples": len(g.store), "store": g.store.describe()}
+                "store": store_kind(g.store)}, 503
+    return {"ok": True, "triples": len(g.store), "store": store_kind(g.store)}
 
 
 @bp.get("/favicon.ico")

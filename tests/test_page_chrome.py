@@ -1,5 +1,6 @@
 """What every page carries around its content (issue 14, item 13): a skip link and a favicon that is served."""
 
+import json
 import re
 
 import pytest
@@ -27,3 +28,17 @@ def test_the_favicon_each_page_links_is_served_from_the_package(client):
 def test_favicon_ico_leads_to_the_icon_rather_than_a_404(client):
     response = client.get("/favicon.ico", follow_redirects=True)
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+
+
+def test_health_names_the_kind_of_store_not_where_it_lives(tmp_path):
+    from geokg.server.app import create_app, sample_claims
+    from geokg.store import OxigraphStore
+    from geokg.loaders.ids import Ids
+    from geokg.loaders.pipeline import load_paths
+
+    store = OxigraphStore(tmp_path / "private-path")
+    load_paths(store, sample_claims(), Ids("https://geokg.example.org"))
+    app = create_app({"GEOKG_STORE_OBJECT": store, "GEOKG_BASE": "https://geokg.example.org", "TESTING": True})
+    health = app.test_client().get("/health").get_json()
+    assert health["ok"] and health["store"] == "Oxigraph store on disk"
+    assert "private-path" not in json.dumps(health)
