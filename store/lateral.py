@@ -145,8 +145,8 @@ def _subquery(tokens, closing, select, end):
     grouped = None
     for g in range(where_end + 1, end):
         if tokens[g].kind == "KEYWORD" and tokens[g].value == "GROUP" and tokens[g].depth == depth:
-            grouped = {t.text[1:] for t in tokens[g + 2:end] if t.kind in ("VAR1", "VAR2") and t.depth == depth
-                       and tokens[tokens.index(t) - 1].value != "AS"}
+            grouped = {tokens[m].text[1:] for m in range(g + 2, end) if tokens[m].kind in ("VAR1", "VAR2")
+                       and tokens[m].depth == depth and tokens[m - 1].value != "AS"}
             break
     if grouped is None and any(t.kind == "KEYWORD" and t.value in ("COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE",
                                                                    "GROUP_CONCAT")

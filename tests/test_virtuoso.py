@@ -313,3 +313,15 @@ def test_listing_graphs_passes_our_row_cap_and_refuses_the_stores_cut(virtuoso_s
     finally:
         for graph in many:
             small_virtuoso.update(f"DROP SILENT GRAPH <{graph}>")
+
+
+@pytest.mark.parametrize("setting, said", [({"dialect": "blazegraph"}, "dialect must be one of auto, standard, "
+                                                                         "virtuoso"),
+                                           ({"row_cap": 0}, "row_cap must be a positive"),
+                                           ({"system_graphs": "http://x.test/g"}, "system_graphs must be a list")])
+def test_a_bad_dialect_setting_is_one_line_naming_the_file(tmp_path, setting, said):
+    path = tmp_path / "store.json"
+    path.write_text(json.dumps({"query": "http://127.0.0.1:1/sparql", **setting}), encoding="utf-8")
+    with pytest.raises(GeokgError) as caught:
+        remote_config(str(path))
+    assert caught.value.message.startswith(f"{path}: ") and said in caught.value.message
