@@ -194,12 +194,12 @@ _AGGREGATES = frozenset(("COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_C
 
 
 def _ordered_outside(text: str) -> str:
-    """A grouped query's ORDER BY, LIMIT and OFFSET moved to a query around it: Virtuoso 7 refuses to order
-    by an expression over an aggregate's variable (``STRLEN(?label)`` where ``?label`` is a SAMPLE; SP031
-    "used in the result set outside aggregate"), and its compiler fails on IF over aggregates in a query
-    that orders (SQ156 "Bad dfe in sqlo_place_exp"); it orders the same rows once they are plain
-    variables. An ORDER BY condition over aggregates is projected inside under a name of its own, and
-    the outer query orders by that name (and does not show it)."""
+    """A grouped and ordered query as three: the grouping with its aggregates alone (each aggregate call
+    inside a larger expression projected under a name of its own), a query computing the projection's
+    expressions from them, and one ordering, cutting (LIMIT, OFFSET) and projecting. Virtuoso 7's compiler
+    fails on IF over aggregates in a grouped query (SQ156 "Bad dfe in sqlo_place_exp", depending on its
+    plan), refuses to order by an expression over an aggregate's name (SP031 "used in the result set
+    outside aggregate"), and orders the same rows once they are plain variables."""
     tokens = tokenize(text)
     selects = [k for k, t in enumerate(tokens) if t.kind == "KEYWORD" and t.value == "SELECT" and t.depth == 0]
     if len(selects) != 1:
@@ -211,27 +211,64 @@ def _ordered_outside(text: str) -> str:
     order = top[words.index("ORDER")]
     if order < top[words.index("GROUP")]:
         return text
-    projected, aggregated, k = [], set(), selects[0] + 1
-    while not (tokens[k].text == "{" or (tokens[k].kind == "KEYWORD" and tokens[k].value in ("WHERE", "FROM"))):
-        t = tokens[k]
-        if t.kind in ("VAR1", "VAR2") and (t.depth == 0 or tokens[k - 1].value == "AS"):
-            projected.append(t.text)
-            if tokens[k - 1].value == "AS":
-                aggregated.add(t.text)
-        k += 1
-    if not projected:
-        return text
-    projection_end = tokens[k].offset
     closing, stack = {}, []
     for n, t in enumerate(tokens):
         if t.kind == "PUNCT" and t.text in ("(", "{", "["):
             stack.append(n)
         elif t.kind == "PUNCT" and t.text in (")", "}", "]"):
             closing[stack.pop()] = n
+    used = {t.text for t in tokens if t.kind in ("VAR1", "VAR2")}
+    lifted = []
+
+    def lift(first, last):
+        """The text of tokens first..last with each aggregate call in it named in ``lifted``."""
+        out, position, m = [], tokens[first].offset, first
+        while m <= last:
+            t = tokens[m]
+            if t.kind == "KEYWORD" and t.value in _AGGREGATES and m + 1 <= last and tokens[m + 1].text == "(":
+                end = closing[m + 1]
+                name = _fresh(used, "a")
+                lifted.append(f"({text[t.offset:tokens[end].end]} AS {name})")
+                out.append(text[position:t.offset] + name)
+                position, m = tokens[end].end, end + 1
+                continue
+            m += 1
+        out.append(text[position:tokens[last].end])
+        return "".join(out)
+
+    k = selects[0] + 1
+    modifiers = []
+    while tokens[k].kind == "KEYWORD" and tokens[k].value in ("DISTINCT", "REDUCED"):
+        modifiers.append(tokens[k].value)
+        k += 1
+    inner, middle, names, aggregated = [], [], [], set()
+    while not (tokens[k].text == "{" or (tokens[k].kind == "KEYWORD" and tokens[k].value in ("WHERE", "FROM"))):
+        t = tokens[k]
+        if t.kind in ("VAR1", "VAR2"):
+            inner.append(t.text)
+            middle.append(t.text)
+            names.append(t.text)
+            k += 1
+            continue
+        if t.text != "(" or tokens[closing[k] - 2].value != "AS":
+            return text
+        end = closing[k]
+        name = tokens[end - 1].text
+        names.append(name)
+        whole_call = (tokens[k + 1].kind == "KEYWORD" and tokens[k + 1].value in _AGGREGATES
+                      and tokens[k + 2].text == "(" and closing[k + 2] == end - 3)
+        calls = any(tokens[m].kind == "KEYWORD" and tokens[m].value in _AGGREGATES for m in range(k + 1, end - 2))
+        if whole_call or not calls:
+            inner.append(text[t.offset:tokens[end].end])
+            middle.append(name)
+            aggregated.add(name)
+        else:
+            middle.append(f"({lift(k + 1, end - 3)} AS {name})")
+        k = end + 1
+    projection_end = tokens[k].offset
     after = [n for n in top if n > order and tokens[n].value in ("LIMIT", "OFFSET", "VALUES")]
     order_end = after[0] if after else len(tokens)
-    used = {t.text for t in tokens if t.kind in ("VAR1", "VAR2")}
-    edits, extra, n = [], [], order + 2
+    conditions, n = [], order + 2
     while n < order_end:
         t = tokens[n]
         if t.kind in ("VAR1", "VAR2"):
@@ -242,29 +279,22 @@ def _ordered_outside(text: str) -> str:
             last = closing[n + 1]
         else:
             return text
-        if any(tokens[m].kind == "KEYWORD" and tokens[m].value in _AGGREGATES for m in range(n, last + 1)):
-            name = _fresh(used, "o")
-            direction = t.kind == "KEYWORD" and t.value in ("ASC", "DESC")
-            expression = text[tokens[n + 1 if direction else n].offset:tokens[last].end]
-            extra.append(f"({expression} AS {name})")
-            edits.append((t.offset, tokens[last].end, f"{t.value}({name})" if direction else name))
+        condition = lift(n, last)
+        # STRLEN of an aggregate's value fails inside Virtuoso (SR586 "Incomplete RDF box"); of its STR,
+        # it gives the same length.
+        for name in aggregated:
+            condition = condition.replace(f"STRLEN({name})", f"STRLEN(STR({name}))")
+        conditions.append(condition)
         n = last + 1
-    # STRLEN of an aggregate's value fails inside Virtuoso (SR586 "Incomplete RDF box"); of its STR, it
-    # gives the same length.
-    edits += [(tokens[m].offset, tokens[m].end, f"STR({tokens[m].text})") for m in range(order, order_end - 1)
-              if tokens[m].kind in ("VAR1", "VAR2") and tokens[m - 2].value == "STRLEN"
-              and tokens[m + 1].text == ")" and tokens[m].text in aggregated
-              and not any(b <= tokens[m].offset < e for b, e, _ in edits)]
-    edits.sort()
-    start, cut = tokens[selects[0]].offset, tokens[order].offset
+    ordered_names = [item.rsplit(" AS ", 1)[1].rstrip(")") for item in lifted]
     stop = tokens[after[-1]].offset if after and tokens[after[-1]].value == "VALUES" else len(text)
-    ordered, last_end = [], cut
-    for begin, end, replacement in edits:
-        ordered.append(text[last_end:begin] + replacement)
-        last_end = end
-    ordered.append(text[last_end:stop])
-    inner = text[start:projection_end] + "".join(f"{e} " for e in extra) + text[projection_end:cut]
-    return f"{text[:start]}SELECT {' '.join(projected)} WHERE {{ {inner}}}\n{''.join(ordered)}{text[stop:]}"
+    start, cut = tokens[selects[0]].offset, tokens[order].offset
+    head = " ".join(["SELECT", *modifiers])
+    grouped = f"{head} {' '.join(inner + lifted)} {text[projection_end:cut]}"
+    computed = f"SELECT {' '.join(middle + ordered_names)} WHERE {{ {grouped}}}"
+    tail = text[tokens[order_end].offset:stop] if order_end < len(tokens) else ""
+    return (f"{text[:start]}{head} {' '.join(names)} WHERE {{ {computed} }}\nORDER BY {' '.join(conditions)}\n"
+            f"{tail}{text[stop:]}")
 
 
 def _fresh(used: set, name: str) -> str:

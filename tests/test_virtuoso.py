@@ -290,7 +290,7 @@ def test_a_grouped_query_ordered_outside_gives_the_same_rows_in_the_same_order(e
         text = named.with_values(named.paged(alliance, 1),
                                  named.bind(alliance, {"alliance": "Axis of Resistance", "asOf": asof}, embedded))
         moved = _ordered_outside(text)
-        assert "?_geokg_o0" in moved
+        assert "?_geokg_a0" in moved
         assert [sorted(r.items()) for r in embedded.query(moved).rows()] == [
             sorted(r.items()) for r in embedded.query(text).rows()]
     bindings = {"q": Literal("ha")}
