@@ -28,6 +28,7 @@ NAME_SUFFIXES = ("Name", "Label")
 # Longer text than this is a sentence or a quotation: its column gets the room and wraps.
 LONG_TEXT = 60
 SUGGESTIONS = 5
+GUESSES = 6
 
 # Names for all the URIs of a page in one query, each looked up from its bound URI (LATERAL), once per
 # distinct name: a person's name first, then a label (events, articles), then a headline.
@@ -128,7 +129,9 @@ def _did_you_mean(query, error: ParameterError) -> list[dict]:
         return []
     text = error.value.strip()[:100]
     store = geokg().store
-    for length in range(len(text), max(2, len(text) // 2) - 1, -1):
+    # At most about GUESSES searches, however long the text: each reads every name that holds it.
+    step = max(1, len(text) // GUESSES)
+    for length in range(len(text), max(2, len(text) // 2) - 1, -step):
         found = matches(store, text[:length].rstrip())
         if found:
             return found[:SUGGESTIONS]

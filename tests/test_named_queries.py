@@ -507,3 +507,13 @@ def test_a_declared_name_column_names_its_uri_on_the_page(client):
     assert headings[:2] == ["Date", "Event"] and "Label" not in headings
     relocation = '<a href="/id/event/000-iran-hamas-syria-axis/relocation-2012">Relocation: Hamas (2012)</a>'
     assert relocation in _cells(html, "Event")
+
+
+def test_did_you_mean_searches_a_few_times_however_long_the_name(client, store, monkeypatch):
+    sent = []
+    query = store.query
+    monkeypatch.setattr(store, "query", lambda sparql, *a, **k: sent.append(sparql) or query(sparql, *a, **k))
+    page = client.get("/queries/claims-by", query_string={"claimant": "x" * 100}, headers=BROWSER)
+    assert page.status_code == 404 and "Search found no name like it" in page.get_data(as_text=True)
+    searches = [s for s in sent if "CONTAINS(LCASE(STR(?text))" in s]
+    assert 1 <= len(searches) <= 8
