@@ -16,7 +16,7 @@ from geokg.server.app import geokg
 from geokg.loaders.dates import NotADate, iso_literal
 from geokg.ontology import CONTEXT_PATH, NS, ONTOLOGY_PATH, ontology_graph
 from geokg.server.entity_data import body_marks, build_entity, describe, events_in_order, home_data, \
-    membership_rows, network_edges, start_network
+    members_as_of, membership_rows, network_edges, start_network
 from geokg.server.pictures import network_svg, timeline_svg
 from geokg.server.render import href, negotiated, respond, url_with
 
@@ -150,6 +150,8 @@ def _pictures(g, uri, data, network):
             data["network"] = Markup(network_svg({"uri": uri, "label": data["label"], "href": None}, edges))
     if "Alliance" in kinds:
         rows = membership_rows(g.store, uri, data["labels"], href)
+        if data.get("asOf"):
+            rows = members_as_of(rows, data["asOf"])
         if rows:
             data["timeline"] = Markup(timeline_svg(rows, data.get("asOf") or dt.date.today().isoformat()))
             data["members"] = rows

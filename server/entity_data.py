@@ -764,6 +764,23 @@ def membership_rows(store, uri: str, label_of: dict, href) -> list[dict]:
     return sorted(members.values(), key=lambda row: (row["start"] or "", row["label"]))
 
 
+def members_as_of(rows: list[dict], as_of: str) -> list[dict]:
+    """The memberships of ``membership_rows`` that had begun on a date, with their status then. A membership
+    no source dates is known from its earliest article on, as every undated fact is under "As of"
+    (``_in_force``); the timeline still draws its start as unknown."""
+    kept = []
+    for row in rows:
+        begun = row["start"] or min(row["said"], default=None)
+        if begun and begun > as_of:
+            continue
+        if row["end"]:
+            status = "left" if row["end"] <= as_of else "member"
+        else:
+            status = row["status"]
+        kept.append({**row, "status": status})
+    return kept
+
+
 # Each event once, then its label and dates looked up from it (LATERAL): joined per participant,
 # and with the dates planned as a read of every date in the store, it took 2.7 s at 1M quads (1.5 now).
 # Sorted outside the grouping: Virtuoso refuses to order by an aggregate's name in the query that makes it.

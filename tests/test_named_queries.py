@@ -35,9 +35,9 @@ def test_axis_members_with_hamas_leaving(store):
     assert set(status) == {"Iran", "Syria", "Hizballah", "Hamas"}
     assert status["Hamas"] == "left"
     assert {status[n] for n in ("Iran", "Syria", "Hizballah")} == {"member"}
-    before = {str(r["memberName"]): str(r["status"]) for r in
-              answer(store, "alliance-members", alliance=AXIS, asOf="2011-06")}
-    assert before["Hamas"] == "member"
+    # The 2017 article is the only source and dates none of these memberships: as of 2011-06 no source
+    # states any of them yet (an undated fact is known from its article on, issue 14 item 8).
+    assert answer(store, "alliance-members", alliance=AXIS, asOf="2011-06") == []
 
 
 def test_iran_mediates_between_hamas_and_syria(store):
@@ -363,13 +363,14 @@ AS_OF = ["2011", "2012-06", "2017-09-23", "2020", "2021-06", "2023-09-15", "2023
 
 
 def _page_members(app, store, as_of):
-    """The alliance page's members (server/entity_data.py membership_rows) that were in on ``as_of``:
-    begun by then, or with no start, and not yet ended."""
-    from geokg.server.entity_data import membership_rows
+    """The alliance page's members (server/entity_data.py membership_rows, as members_as_of keeps them
+    under "As of") that were in on ``as_of``: begun by then, by their start or, undated, by their earliest
+    article, and not yet ended."""
+    from geokg.server.entity_data import members_as_of, membership_rows
 
     with app.app_context():
-        rows = membership_rows(store, AXIS, {}, lambda uri: uri)
-    begun = {r["href"]: (r["start"], r["end"]) for r in rows if not r["start"] or r["start"] <= as_of}
+        rows = members_as_of(membership_rows(store, AXIS, {}, lambda uri: uri), as_of)
+    begun = {r["href"]: (r["start"], r["end"]) for r in rows}
     return begun, {m for m, (_, end) in begun.items() if not end or end > as_of}
 
 
@@ -517,3 +518,19 @@ def test_did_you_mean_searches_a_few_times_however_long_the_name(client, store, 
     assert page.status_code == 404 and "Search found no name like it" in page.get_data(as_text=True)
     searches = [s for s in sent if "CONTAINS(LCASE(STR(?text))" in s]
     assert 1 <= len(searches) <= 8
+
+
+def test_an_undated_membership_counts_from_its_article_on_the_page_and_in_the_query(client):
+    """Issue 14, items 2 and 8 together: the seed article (2017-09-23) states the axis's members without
+    dates, so as of 2011 neither the page's relations, nor its members list, nor the named query list them."""
+    for as_of, expected in (("2011", 0), ("2017-09-22", 0), ("2017-09-23", 4)):
+        rows = client.get("/queries/alliance-members.json", query_string={"alliance": AXIS, "asOf": as_of}
+                          ).get_json()["results"]["bindings"]
+        assert len(rows) == expected, as_of
+        html = client.get("/id/actor/axis-of-resistance", query_string={"asOf": as_of},
+                          headers=BROWSER).get_data(as_text=True)
+        listed = re.search(r'<ul class="members">(.*?)</ul>', html, re.S)
+        assert (len(re.findall(r"<li>", listed.group(1))) if listed else 0) == expected, as_of
+        relations = client.get("/id/actor/axis-of-resistance.json", query_string={"asOf": as_of}).get_json()
+        members = [r for r in relations["relations"] if r["relation"].endswith("#memberOf")]
+        assert len(members) == expected, as_of
