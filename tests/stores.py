@@ -3,6 +3,7 @@ ports, in a directory of its own, started and stopped by the caller (never a sys
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -13,6 +14,17 @@ VIRTUOSO = "virtuoso-t"
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"
 VIRTUOSO_SYSTEM_VAD = "/usr/share/virtuoso-opensource-7/vad"
+
+
+def _die_with_parent() -> None:
+    # A server outlives a test run killed by a signal (no fixture teardown runs): Linux stops it with its
+    # parent (prctl PR_SET_PDEATHSIG); elsewhere it must be stopped by hand.
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def free_port() -> int:
@@ -50,7 +62,8 @@ def start_oxigraph(directory, *options: str):
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     process = subprocess.Popen(["oxigraph", "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
-                                *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               preexec_fn=_die_with_parent)
     for _ in range(200):
         try:
             urllib.request.urlopen(url + "query?query=ASK%7B%7D", timeout=1).close()
@@ -123,7 +136,7 @@ def start_virtuoso(directory=None, max_rows: int = 10_000, max_seconds: int = 60
     ini.write_text(virtuoso_ini(directory, sql_port, http_port, max_rows, max_seconds), encoding="utf-8")
     log = directory / "virtuoso.log"
     process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(ini)], cwd=directory,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
     server = Server(process, str(virtuoso_config(directory, http_port)), str(directory), str(log))
     url = f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D"
     deadline = time.monotonic() + seconds
