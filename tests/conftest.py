@@ -1,5 +1,6 @@
 """Shared fixtures: an in-memory store with the seed loaded, the Flask app, and a real server on loopback."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -129,12 +130,12 @@ def wait_for(url: str, process, seconds: float = 30.0) -> None:
     raise RuntimeError(f"server did not answer at {url} within {seconds}s")
 
 
-@pytest.fixture(scope="session")
-def live_server():
-    """`geokg serve --demo` as a real process on a free loopback port."""
+@contextlib.contextmanager
+def serving(*argv: str):
+    """`geokg serve ARGV` as a real process on a free loopback port; yields its root URL once it answers."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "geokg", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "geokg", "serve", *argv, "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
@@ -144,6 +145,32 @@ def live_server():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """`geokg serve --demo` as a real process on a free loopback port."""
+    with serving("--demo") as url:
+        yield url
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# As this machine's own check starts it: without the background-networking flags Chromium keeps trying
+# hosts the closed network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (which never downloads a browser of its own here)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
 
 
 class Listener:

@@ -1,30 +1,21 @@
 """The demo in a real headless Chromium (Debian's package), driven by Playwright: what a reader sees."""
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OUTPUT = Path(__file__).parent / "output"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 
 
 @pytest.fixture(scope="module")
-def page():
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
-        tab = context.new_page()
-        errors = []
-        tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        tab.errors = errors
-        yield tab
-        browser.close()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    tab = context.new_page()
+    errors = []
+    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    tab.errors = errors
+    yield tab
+    context.close()
 
 
 def test_demo_search_follow_timeline_and_network(page, live_server):

@@ -11,16 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port, wait_for
+from tests.conftest import serving
 
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OUTPUT = Path(__file__).parent / "output"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 WIDTHS = {"desktop": 1280, "phone": 390}
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 
 # Problems of a network drawing, computed from the SVG as drawn: edges are sampled along their geometry,
 # nodes are the circles, labels the text boxes (legend included).
@@ -93,14 +88,6 @@ TIMELINE = """svg => {
   return {years, overlaps, hamasStart: hamas.length ? getComputedStyle(hamas[0]).fill : null,
           width: svg.getBoundingClientRect().width};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(params=list(WIDTHS), scope="module")
@@ -228,17 +215,10 @@ def long_server():
     (folder / "901-long-source.yaml").write_text(CLAIMS)
     subprocess.run([sys.executable, "-m", "geokg", "load", "--store", str(folder / "store"),
                     str(folder / "901-long-source.yaml")], check=True, capture_output=True)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "geokg", "serve", "--store", str(folder / "store"),
-                                "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(url + "/health", process)
-        yield url
+        with serving("--store", str(folder / "store"), "--workers", "1") as url:
+            yield url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -2,7 +2,6 @@
 what a reader sees, measured (page width, boxes, overlaps), not only pictured."""
 
 import json
-import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -10,23 +9,10 @@ from pathlib import Path
 
 import pytest
 
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 OUTPUT = Path(__file__).parent / "output"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 AXIS_2017 = "/queries/alliance-members?alliance=Axis+of+Resistance&asOf=2017-09-23"
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(params=list(WIDTHS))
