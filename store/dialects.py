@@ -130,13 +130,7 @@ class Virtuoso(Standard):
                 operations = [f"{token.value} SILENT {target}" for target in targets] or \
                     [f"DROP SILENT GRAPH <{DEFAULT_GRAPH}>"]
                 edits.append((token.offset, tokens[j].end, " ;\n".join(operations)))
-        out, last = [], 0
-        for start, end, replacement in edits:
-            out.append(text[last:start])
-            out.append(replacement)
-            last = end
-        out.append(text[last:])
-        text = "".join(out)
+        text = _edited(text, edits)
         parts = split_update(text, UPDATE_TRIPLES) if text.count("\n") > UPDATE_TRIPLES else [text]
         return [f"DEFINE input:default-graph-uri <{DEFAULT_GRAPH}>\n{part}" for part in parts]
 
@@ -180,14 +174,7 @@ def _rewrite_graphs(text: str, hidden: str) -> str:
             continue
         edits.append((tokens[k].offset, tokens[k + 2].offset, f"{{ SELECT * FROM {tokens[k + 1].text} WHERE "))
         edits.append((end, end, f" LIMIT {_WHOLE} }}" if path else " }"))
-    edits.sort()
-    out, last = [], 0
-    for start, stop, replacement in edits:
-        out.append(text[last:start])
-        out.append(replacement)
-        last = stop
-    out.append(text[last:])
-    return "".join(out)
+    return _edited(text, edits)
 
 
 _AGGREGATES = frozenset(("COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"))
@@ -381,3 +368,14 @@ def _data_pieces(text, tokens, begin, end, triples):
     end_triple(end - 2)
     emit()
     return pieces
+
+
+def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, replacement) applied; the spans come from the lexer and do not overlap."""
+    out, last = [], 0
+    for start, end, replacement in sorted(edits):
+        out.append(text[last:start])
+        out.append(replacement)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
