@@ -296,14 +296,20 @@ TERM_LABELS = {
 
 
 @functools.lru_cache(maxsize=None)
-def _vocabulary_labels() -> dict[str, str]:
-    """Labels of the ontology's terms, from the file every store is given, so pages need not ask."""
-    graph = ontology_graph()
-    labels = dict(TERM_LABELS)
-    for term, label in graph.subject_objects(RDFS.label):
+def ontology_labels() -> dict[str, str]:
+    """Labels of the ontology's terms, from the file every store is given, so pages need not ask: English
+    or untagged, another language only for a term that has neither."""
+    labels = {}
+    for term, label in ontology_graph().subject_objects(RDFS.label):
         if getattr(label, "language", None) in (None, "en") or str(term) not in labels:
             labels[str(term)] = str(label)
     return labels
+
+
+@functools.lru_cache(maxsize=None)
+def _vocabulary_labels() -> dict[str, str]:
+    """The ontology's labels, and words for the other vocabularies' terms pages show."""
+    return {**TERM_LABELS, **ontology_labels()}
 
 
 def event_title(label: str | None) -> str | None:

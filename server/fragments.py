@@ -40,10 +40,8 @@ class Fragments:
             out = '<span class="undated">undated</span>'
         if item.get("time"):
             out += f' <span class="as-written">“{escape(item["time"])}”</span>'
-        if item.get("articleDate") and item.get("article") != page:
-            out += (f' <small class="article-date">dated by its article, <time>{escape(item["articleDate"])}</time>'
-                    "</small>")
-        return Markup(out)
+        dated = _dated_by_article(item, page)
+        return Markup(f"{out} {dated}" if dated else out)
 
     def source(self, item: dict, labels: dict, page: str | None = None) -> Markup:
         """The exact sentences a fact comes from, highlighted, and the article that states them, unless the
@@ -103,11 +101,18 @@ class Fragments:
             parts.append(f'<span class="channel">via {escape(c["channelName"])}</span>')
         if c.get("hedge"):
             parts.append(f'<span class="hedge">{escape(c["hedge"])}</span>')
-        if c.get("articleDate") and c.get("article") != page:
-            parts.append(f'<small class="article-date">dated by its article, <time>{escape(c["articleDate"])}'
-                         "</time></small>")
+        dated = _dated_by_article(c, page)
+        if dated:
+            parts.append(dated)
         parts.append(f"{self.source(c, labels, page)}\n</li>")
         return Markup("\n  ".join(parts))
+
+
+def _dated_by_article(item: dict, page: str | None) -> str:
+    """Where an undated fact's date comes from, except on its own article's page, which shows that date."""
+    if not item.get("articleDate") or item.get("article") == page:
+        return ""
+    return f'<small class="article-date">dated by its article, <time>{escape(item["articleDate"])}</time></small>'
 
 
 def readable_date(value: str) -> str:

@@ -5,18 +5,17 @@ the page renders the same rows for a reader: names linked instead of URIs, the c
 the question first, and a parameter's value said once above the rows instead of in each of them."""
 
 import datetime as dt
-import functools
 import re
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from rdflib import RDFS, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from geokg import queries as named
 from geokg.loaders.errors import GeokgError
-from geokg.ontology import ontology_graph
 from geokg.queries.catalogue import ParameterError
 from geokg.server import conneg
 from geokg.server.app import geokg
+from geokg.server.entity_data import ontology_labels
 from geokg.server.errors import error_payload
 from geokg.server.render import href, link_header, negotiated, respond, url_with
 from geokg.server.search import matches
@@ -115,7 +114,7 @@ def _form(query, values: dict) -> list[dict]:
     for p in query.params:
         value = values.get(p.name)
         if value is None:
-            value = dt.date.today().isoformat() if p.type == "date" and p.default == "today" else p.default or ""
+            value = _dated(p, p.default or "")
         fields.append({"name": p.name, "type": p.type, "required": p.required, "help": p.help, "value": value,
                        "label": title(p.name)})
     return fields
@@ -215,7 +214,11 @@ def answer_view(store, query, values: dict, variables: list[str], rows: list[dic
 
 
 def _typed(param, values: dict) -> str:
-    value = values.get(param.name) or param.default or ""
+    return _dated(param, values.get(param.name) or param.default or "")
+
+
+def _dated(param, value: str) -> str:
+    """A date parameter's "today" as the date it stands for, which is what a reader needs to see."""
     return dt.date.today().isoformat() if param.type == "date" and value == "today" else value
 
 
@@ -223,16 +226,9 @@ def _last_segment(uri: str) -> str:
     return re.split(r"[/#]", uri.rstrip("/"))[-1] or uri
 
 
-@functools.lru_cache(maxsize=1)
-def _vocabulary() -> dict[str, str]:
-    """Labels of the ontology's terms, from the file every store is given."""
-    return {str(term): str(label) for term, label in ontology_graph().subject_objects(RDFS.label)
-            if getattr(label, "language", None) in (None, "en")}
-
-
 def labels(store, uris) -> dict[str, str]:
     """The best name of each URI that has one, in one query for all of them."""
-    vocabulary = _vocabulary()
+    vocabulary = ontology_labels()
     found = {u: vocabulary[u] for u in uris if u in vocabulary}
     asked = sorted(u for u in uris if u not in found)
     terms = []
